@@ -1,0 +1,1 @@
+"""Bundled corpora (installed as the package data ``textkit.corpora``)."""

@@ -1,0 +1,5 @@
+"""``python -m textkit``."""
+
+from textkit.cli import main
+
+main()

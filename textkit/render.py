@@ -1,0 +1,192 @@
+"""The one rendering layer: rows → table, json, jsonl, csv or tsv.
+
+Every command hands a list (or stream) of row dicts with fixed ``columns`` to
+:func:`render`. The same rows come out in every format; renderers never
+compute, and the core never formats. JSON keeps numbers as numbers (NaN and
+infinities become ``null``); CSV/TSV write a header even when there are no
+rows, lists as ``a | b | c`` and objects as compact JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any
+
+FORMATS = ("table", "json", "jsonl", "csv", "tsv")
+
+
+def default_format(stream: IO[str] | None = None) -> str:
+    """``table`` on a terminal, ``json`` when piped."""
+    stream = stream or sys.stdout
+    try:
+        return "table" if stream.isatty() else "json"
+    except (AttributeError, ValueError):
+        return "json"
+
+
+def clean(value: Any) -> Any:
+    """A JSON-safe copy of ``value``: NaN/inf → None, tuples → lists, numpy scalars → Python."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    if isinstance(value, dict):
+        return {str(k): clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [clean(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalar
+        return clean(value.item())
+    return str(value)
+
+
+def _json(row: dict) -> str:
+    return json.dumps(clean(row), ensure_ascii=False, allow_nan=False)
+
+
+def csv_cell(value: Any) -> str:
+    """A CSV/TSV cell: lists of scalars joined by `` | ``, objects as JSON."""
+    value = clean(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, list):
+        if all(not isinstance(v, (list, dict)) for v in value):
+            return " | ".join("" if v is None else str(v) for v in value)
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def table_cell(value: Any, max_items: int = 6) -> str:
+    """A table cell: rounded floats, shortened lists."""
+    value = clean(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        a = abs(value)
+        if a >= 1000:
+            return f"{value:,.1f}"
+        if a >= 100:
+            return f"{value:.1f}"
+        if a >= 1 or a == 0:
+            return f"{value:.3f}"
+        return f"{value:.4f}"
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10000 else str(value)
+    if isinstance(value, list):
+        shown = [table_cell(v, max_items) if not isinstance(v, dict) else _short_dict(v) for v in value[:max_items]]
+        more = f" … (+{len(value) - max_items})" if len(value) > max_items else ""
+        return ", ".join(shown) + more
+    if isinstance(value, dict):
+        return _short_dict(value)
+    return str(value)
+
+
+def _short_dict(d: dict) -> str:
+    if "phrase" in d:
+        return str(d["phrase"])
+    if "term" in d:
+        v = d.get("valence", d.get("count", ""))
+        return f"{d['term']} ({table_cell(v)})"
+    return json.dumps(d, ensure_ascii=False)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def render(
+    rows: Iterable[dict],
+    fmt: str,
+    columns: Sequence[str],
+    *,
+    out: IO[str] | None = None,
+    title: str | None = None,
+    cells: dict[str, Callable[[Any], str]] | None = None,
+    width: int | None = None,
+) -> None:
+    """Write ``rows`` (dicts with keys ``columns``) to ``out`` in ``fmt``."""
+    out = out or sys.stdout
+    if fmt == "json":
+        first = True
+        for row in rows:
+            out.write("[\n" if first else ",\n")
+            out.write(_json(row))
+            first = False
+        out.write("[]\n" if first else "\n]\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(_json(row))
+            out.write("\n")
+    elif fmt in ("csv", "tsv"):
+        writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(columns)
+        conv = cells or {}
+        for row in rows:
+            writer.writerow([conv[c](row.get(c)) if c in conv else csv_cell(row.get(c)) for c in columns])
+    elif fmt == "table":
+        print_table(rows, columns, out=out, title=title, width=width)
+    else:
+        raise ValueError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    out.flush()
+
+
+def make_console(out: IO[str] | None = None, *, stderr: bool = False, width: int | None = None):
+    """A Rich console on ``out`` (or stderr) that honours NO_COLOR and the terminal width."""
+    from rich.console import Console
+
+    if stderr:
+        return Console(stderr=True, width=width, highlight=False)
+    return Console(file=out or sys.stdout, width=width, highlight=False)
+
+
+def build_table(rows: Iterable[dict], columns: Sequence[str], *, title: str | None = None):
+    """A Rich table of ``rows``: numeric columns right-aligned."""
+    from rich.table import Table
+
+    rows = list(rows)
+    table = Table(title=title, header_style="bold", show_lines=False, pad_edge=False)
+    for col in columns:
+        numeric = bool(rows) and all(_is_number(r.get(col)) or r.get(col) is None for r in rows)
+        table.add_column(col, justify="right" if numeric else "left", overflow="fold")
+    for row in rows:
+        table.add_row(*[table_cell(row.get(c)) for c in columns])
+    return table
+
+
+def print_table(rows: Iterable[dict], columns: Sequence[str], *, out: IO[str] | None = None, title: str | None = None, width: int | None = None) -> None:
+    """Print ``rows`` as one Rich table (a note when there are none)."""
+    rows = list(rows)
+    console = make_console(out, width=width)
+    if not rows:
+        console.print("[dim](no rows)[/dim]")
+        return
+    console.print(build_table(rows, columns, title=title))
+
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """A one-line sparkline of ``values`` (``▁`` for the minimum, ``█`` for the maximum).
+
+    >>> sparkline([0, 1, 2, 3])
+    '▁▃▆█'
+    """
+    vals = [0.0 if v is None else float(v) for v in values]
+    if not vals:
+        return ""
+    lo, hi = min(vals), max(vals)
+    if hi == lo:
+        return SPARK[0] * len(vals) if hi == 0 else SPARK[3] * len(vals)
+    return "".join(SPARK[round((v - lo) / (hi - lo) * (len(SPARK) - 1))] for v in vals)
