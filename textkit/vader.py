@@ -124,7 +124,8 @@ class VaderScorer:
     own lexicon keeps only non-zero ratings). The overrides apply to this scorer only.
 
     One scorer is not safe to share between threads (it records the last sentence scored); use
-    one per thread or process. Building one reads the lexicon files (a few milliseconds).
+    one per thread or process. Building one reads the lexicon files (a few milliseconds); a
+    scorer pickles as its overrides and is rebuilt on the other side.
     """
 
     def __init__(self, valence: Mapping[str, float] | None = None) -> None:
@@ -148,6 +149,10 @@ class VaderScorer:
             else:
                 lexicon[key] = checked[key]
         self.overrides = dict(sorted(checked.items()))
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, float] | None]]:
+        """Pickle as the overrides alone; the analyzer is rebuilt on unpickling (for process pools)."""
+        return (VaderScorer, (self.overrides or None,))
 
     def lexicon_valence(self, term: str) -> float | None:
         """Return the lexicon valence of ``term`` (lower-cased) in this scorer, or None if absent."""

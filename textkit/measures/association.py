@@ -42,6 +42,7 @@ import importlib.util
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -158,17 +159,17 @@ def nltk_association_module() -> ModuleType:
         spec = importlib.util.find_spec("nltk")  # finds the package without importing it
         if spec is None or not spec.submodule_search_locations:
             raise ImportError("nltk is not installed")
-        path = None
+        file_spec = None
         for location in spec.submodule_search_locations:
-            candidate = importlib.util.spec_from_file_location(
-                "textkit._nltk_association", f"{location}/metrics/association.py"
-            )
-            if candidate is not None and candidate.loader is not None:
-                path = candidate
+            candidate = Path(location) / "metrics" / "association.py"
+            if candidate.is_file():
+                file_spec = importlib.util.spec_from_file_location(
+                    "textkit._nltk_association", candidate
+                )
                 break
-        if path is None:
+        if file_spec is None or file_spec.loader is None:
             raise ImportError("nltk/metrics/association.py not found")
-        module = importlib.util.module_from_spec(path)
+        module = importlib.util.module_from_spec(file_spec)
         if "scipy.stats" not in sys.modules:
             real_import = builtins.__import__
 
@@ -180,11 +181,11 @@ def nltk_association_module() -> ModuleType:
             module_builtins = dict(vars(builtins))
             module_builtins["__import__"] = _no_scipy_stats
             module.__dict__["__builtins__"] = module_builtins
-        path.loader.exec_module(module)  # type: ignore[union-attr]
+        file_spec.loader.exec_module(module)
         if not hasattr(module, "BigramAssocMeasures"):
             raise ImportError("unexpected nltk/metrics/association.py")
         return module
-    except Exception:  # noqa: BLE001 - any failure: fall back to the ordinary import
+    except Exception:  # any failure: fall back to the ordinary import
         return importlib.import_module("nltk.metrics.association")
 
 

@@ -103,7 +103,10 @@ def juilland_d(v: Sequence[float], s: Sequence[float]) -> float | None:
     perfectly even term, 0 for a term found in one part only.  None when f = 0 or
     n < 2 (D is undefined for a single part).
 
-    Example: [0, 4, 3, 2, 1] in equal parts gives 1 − (√2 / 2) / 2 = 0.6464 (Carroll 1970).
+    Examples: [0, 4, 3, 2, 1] in equal parts gives 1 − (√2 / 2) / 2 = 0.6464 (Carroll
+    1970); Lyne's (1985) French lemma ALLEMAND, [2, 0, 1, 1, 3, 0, 3, 0, 0, 0] in parts of
+    8143, 8058, 8271, 8125, 7959, 7941, 8146, 8001, 8003 and 7930 words, gives 0.6038797
+    (as printed in the README of the R package tlda); Gries' "a" above gives 0.7852.
     """
     vv, ss = _parts(v, s)
     n = len(ss)
@@ -132,8 +135,9 @@ def dispersion_matrix(X: Any, s: Any) -> tuple[Any, Any, Any]:
     - With r_j = v_j / s_j and μ = Σ_nz r_j / n, Σ_j (r_j − μ)² = Σ_nz (r_j − μ)² +
       (n − |nz|) μ², the parts outside nz each contributing μ².
 
-    Cost: O(nnz) time and a few float arrays of length nnz; 50,000 terms × 10,000 parts
-    with millions of non-zeros take a fraction of a second.
+    Cost: O(nnz) time (segment sums with ``np.add.reduceat`` over the CSR rows) and a
+    few float arrays of length nnz: 50,000 terms × 10,000 parts with 5 million stored
+    counts take about 0.15 s here.
     """
     import numpy as np
     import scipy.sparse as sp
@@ -151,36 +155,41 @@ def dispersion_matrix(X: Any, s: Any) -> tuple[Any, Any, Any]:
     data = np.asarray(m.data, dtype=float)
     if np.any(~(data >= 0)):
         raise ValueError("counts must be non-negative")
-    cols = m.indices
-    per_row = np.diff(m.indptr)
-    rows = np.repeat(np.arange(n_terms), per_row)
-    if np.any((sizes[cols] == 0) & (data != 0)):
-        raise ValueError("a part of size 0 cannot hold occurrences")
-
+    part_size = sizes[m.indices]  # the size of the part of every stored entry
     kept = sizes > 0
+    if not np.all(kept) and np.any((part_size == 0) & (data != 0)):
+        raise ValueError("a part of size 0 cannot hold occurrences")
     n = int(kept.sum())
     if n == 0:
         raise ValueError("the corpus has no part of positive size")
     total = float(sizes.sum())
-    shares = sizes / total
+    per_row = np.diff(m.indptr)
+    starts = m.indptr[:-1]
+    empty_rows = per_row == 0
 
-    f = np.bincount(rows, weights=data, minlength=n_terms)
+    def row_sums(values: Any) -> Any:
+        # segment sums over each row's stored entries; a trailing 0 keeps every start
+        # index valid, and empty rows are zeroed (reduceat gives them one element)
+        sums = np.add.reduceat(np.append(values, 0.0), starts)
+        sums[empty_rows] = 0.0
+        return sums
+
+    f = row_sums(data)
     occurs = f > 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        w = shares[cols]
-        dev = np.abs(data / f[rows] - w) - w
-        dp_arr = 0.5 * (np.bincount(rows, weights=dev, minlength=n_terms) + 1.0)
+        w = part_size / total
+        dev = np.abs(data / np.repeat(f, per_row) - w) - w
+        dp_arr = 0.5 * (row_sums(dev) + 1.0)
         dp_arr[~occurs] = np.nan
 
         if n >= 2:
-            dp_norm_arr = dp_arr / (1.0 - shares[kept].min())
+            dp_norm_arr = dp_arr / (1.0 - sizes[kept].min() / total)
         else:
             dp_norm_arr = np.full(n_terms, np.nan)
 
-        rel = data / np.where(sizes[cols] > 0, sizes[cols], 1.0)
-        mean = np.bincount(rows, weights=rel, minlength=n_terms) / n
-        sq = np.bincount(rows, weights=(rel - mean[rows]) ** 2, minlength=n_terms)
-        sq += (n - per_row) * mean**2
+        rel = data / np.where(part_size > 0, part_size, 1.0)
+        mean = row_sums(rel) / n
+        sq = row_sums((rel - np.repeat(mean, per_row)) ** 2) + (n - per_row) * mean**2
         if n >= 2:
             d_arr = 1.0 - (np.sqrt(sq / n) / mean) / math.sqrt(n - 1)
         else:

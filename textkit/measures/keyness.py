@@ -140,7 +140,7 @@ def p_value(x: float) -> float:
 
     P(X > x) = erfc(sqrt(x / 2)), since a chi-square with 1 df is the square of a standard
     normal.  The critical values 3.84, 6.63, 10.83 and 15.13 give p of about 0.05, 0.01,
-    0.001 and 0.0001.  NaN gives NaN; p underflows to 0.0 above x of about 1,400.
+    0.001 and 0.0001.  NaN gives NaN; p underflows to 0.0 above x of about 1,480.
     Raises ValueError for a negative ``x``.
     """
     if math.isnan(x):
