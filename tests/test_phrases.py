@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from textkit.phrases import find_phrases, group_families, phrase_links, sort_rows
+from textkit.phrases import (
+    find_phrases,
+    group_families,
+    phrase_core,
+    phrase_links,
+    sort_rows,
+)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 KCNA_2011 = SHARED / "corpora" / "kcna-2011.jsonl"
@@ -201,20 +207,44 @@ def _row(phrase: str, docs: int, count: int | None = None) -> dict:
             "per_million": 0.0, "variants": [], "first_date": None, "last_date": None}
 
 
+def test_phrase_core_trims_edge_function_words():
+    """The core drops stop words at both edges only; a phrase of function words has none."""
+    assert phrase_core("of the dear respected kim jong un") == (
+        "dear", "respected", "kim", "jong", "un")
+    assert phrase_core("the army and people of the dprk") == (
+        "army", "and", "people", "of", "the", "dprk")
+    assert phrase_core("on the occasion of the") == ("occasion",)
+    assert phrase_core("kim jong il is") == ("kim", "jong", "il")
+    assert phrase_core("of the in the") == ()
+
+
 def test_phrase_links_rule():
-    """Links need containment (possessive on the last word ignored) and few extra words."""
-    assert phrase_links("kim jong il", "kim jong il's")
-    assert phrase_links("general secretary kim jong il", "leader general secretary kim jong il's")
+    """Cores link when one holds the other with >= 75% of its words, or overlap end to start."""
+    # the same core: edge function words and a final possessive do not matter
+    for other in ("that kim jong il", "kim jong il is", "and kim jong il", "kim jong il's"):
+        assert phrase_links("by kim jong il", other)
     assert phrase_links("the dear respected kim jong un", "by the dear respected kim jong un")
-    assert phrase_links("kim jong il's", "kim jong il's works")
-    # 2 extra words link; 3 extra words link only when the shorter has >= 75% of the words
-    assert phrase_links("birth of president kim il sung", "of the birth of president kim il sung")
+    assert phrase_links("kim jong il's", "kim jong il's works")  # 3 of 4 core words
+    assert phrase_links("general secretary kim jong il", "leader general secretary kim jong il's")
+    # containment: 3 of 4 = 75% links, 4 of 6 = 67% does not
+    assert phrase_links("by kim jong il", "leader kim jong il's")
+    assert not phrase_links("by kim jong il", "over the demise of kim jong il")
     assert not phrase_links("president kim il sung", "the great leader president kim il sung")
-    assert phrase_links(" ".join("abcdefghijkl"), " ".join("xyzabcdefghijkl"))  # 12/15 = 80%
+    assert phrase_links(" ".join("bcdefghjklmn"), " ".join("pqrbcdefghjklmn"))  # 12/15 = 80%
+    assert not phrase_links(" ".join("bcdefghj"), " ".join("pqrbcdefghj"))  # 8/11 = 73%
+    # overlap end to start: "kim jong il" is 3 of the 4 words of each core
+    assert phrase_links("leader kim jong il", "kim jong il received")
+    # a run shared at the same end is a different formula: another word in the same slot
+    assert not phrase_links("the west sea of korea", "the east sea of korea")
+    assert not phrase_links("sent a message of greetings to", "sent a message of sympathy to")
+    # the centenary formula and the title share only the name
+    assert not phrase_links("the centenary of the birth of president kim il sung",
+                            "the great leader president kim il sung")
     # a possessive inside the longer phrase is a different word
     assert not phrase_links("of the korean people", "of the korean people's army")
-    assert not phrase_links("a b c d", "a b x c d")
-    assert not phrase_links("a b c d", "a b c d")
+    assert not phrase_links("big red c d", "big red x c d")
+    assert not phrase_links("big red c d", "big red c d")
+    assert not phrase_links("of the in the", "in the of the")
 
 
 def test_families_do_not_chain_through_a_shared_name():
@@ -226,31 +256,66 @@ def test_families_do_not_chain_through_a_shared_name():
         _row("great leader president kim il sung", 60),
         _row("of the great leader president kim il sung", 50),
         _row("birth of president kim il sung", 40),
+        _row("leader president kim il sung", 35),
         _row("celebrate the centenary of the birth of president kim il sung", 30),
         _row("of the birth of president kim il sung", 25),
         _row("the centenary of the birth of president kim il sung's", 20),
     ]
-    # a chain of links joins them all, so union-find would make one family
-    assert phrase_links("president kim il sung", "birth of president kim il sung")
-    assert phrase_links("birth of president kim il sung", "of the birth of president kim il sung")
-    assert phrase_links("of the birth of president kim il sung",
-                        "the centenary of the birth of president kim il sung")
+    # a chain of links joins the name to the title, so union-find would make one family:
+    # cores of 4 < 5 < 6 words, each holding >= 75% of the next
+    assert phrase_links("president kim il sung", "leader president kim il sung")
+    assert phrase_links("leader president kim il sung", "the great leader president kim il sung")
+    assert not phrase_links("president kim il sung", "the great leader president kim il sung")
     fams = group_families(list(reversed(rows)))
     got = {f["phrase"]: [x["phrase"] for x in f["variants"]] for f in fams}
+    # "leader president kim il sung" links two heads whose cores differ from its own by one
+    # word: the earlier head wins. "birth of president kim il sung" (core of 6 words) holds the
+    # name with only 4/6 of its words and is held by the centenary core (9 words) with 6/9:
+    # a family of its own, with "of the birth of ..." (the same core).
     assert got == {
-        "president kim il sung": ["birth of president kim il sung"],
+        "president kim il sung": ["leader president kim il sung"],
         "the great leader president kim il sung": [
             "great leader president kim il sung", "of the great leader president kim il sung"],
         "the centenary of the birth of president kim il sung": [
             "celebrate the centenary of the birth of president kim il sung",
-            "of the birth of president kim il sung",
             "the centenary of the birth of president kim il sung's"],
+        "birth of president kim il sung": ["of the birth of president kim il sung"],
     }
     assert [f["phrase"] for f in fams] == [
         "president kim il sung", "the great leader president kim il sung",
-        "the centenary of the birth of president kim il sung"]
-    assert fams[2]["variants"][1] == {
-        "phrase": "of the birth of president kim il sung", "count": 25, "docs": 25}
+        "the centenary of the birth of president kim il sung", "birth of president kim il sung"]
+    assert fams[3]["variants"] == [
+        {"phrase": "of the birth of president kim il sung", "count": 25, "docs": 25}]
+    # no two heads link: a phrase founds a family only when it links to no earlier head
+    heads = [f["phrase"] for f in fams]
+    assert not any(phrase_links(x, y) for x in heads for y in heads)
+
+
+def test_name_with_one_edge_word_is_one_family():
+    """"kim jong il" plus one edge word, six ways, is one row; the mourning formula is another."""
+    rows = [_row("by kim jong il", 307), _row("that kim jong il", 220),
+            _row("kim jong il is", 193), _row("leader kim jong il's", 186),
+            _row("and kim jong il", 174), _row("kim jong il received", 60),
+            _row("on the demise of leader kim jong il", 158),
+            _row("over the demise of leader kim jong il", 40),
+            _row("over the demise of kim jong il", 51)]
+    fams = group_families(rows)
+    # "demise of kim jong il" is not a run of "demise of leader kim jong il": its own family
+    assert [(f["phrase"], [v["phrase"] for v in f["variants"]]) for f in fams] == [
+        ("by kim jong il", ["that kim jong il", "kim jong il is", "leader kim jong il's",
+                            "and kim jong il", "kim jong il received"]),
+        ("on the demise of leader kim jong il", ["over the demise of leader kim jong il"]),
+        ("over the demise of kim jong il", []),
+    ]
+
+
+def test_fragments_without_a_core_of_three_words_are_left_out():
+    """Bundles whose core (edge function words removed) has < 3 words are not families."""
+    rows = [_row("on the occasion of the", 446), _row("of the korean people", 379),
+            _row("the south korean authorities", 419), _row("of the in the", 50)]
+    assert [f["phrase"] for f in group_families(rows)] == ["the south korean authorities"]
+    assert len(group_families(rows, min_core=1)) == 3  # "of the in the" has no core at all
+    assert len(group_families(rows, min_core=0)) == 3
 
 
 def test_family_head_is_most_widespread_then_most_frequent_then_longer():
@@ -367,6 +432,110 @@ def test_all_and_flat_modes_equal_brute_force(seed):
     got = find_phrases(docs, vocab, mode="flat", **kw)
     assert {r["phrase"]: (r["count"], r["docs"], r["first_date"], r["last_date"])
             for r in got} == flat
+
+
+def _brute_edges(docs, vocab, min_n, max_n, min_count, min_docs, absorb, ok):
+    """The candidates (qualifying, allowed first and last token) and the maximal ones: an
+    occurrence is covered by any longer candidate holding it (up to max_n + 1 tokens when it
+    starts further left, max_n when it starts at the same token)."""
+    occ: dict[tuple, list[tuple[int, int, int]]] = defaultdict(list)
+    for d, _, sents in docs:
+        for s, sent in enumerate(sents):
+            for n in range(1, max_n + 2):
+                for p in range(len(sent) - n + 1):
+                    occ[tuple(sent[p:p + n])].append((d, s, p))
+    qual = {g for g, o in occ.items()
+            if len(o) >= min_count and len({d for d, _, _ in o}) >= min_docs}
+    sent_of = {(d, s): sent for d, _, sents in docs for s, sent in enumerate(sents)}
+
+    def cand(g):
+        return g in qual and ok[g[0]] and ok[g[-1]]
+
+    all_rows, flat = {}, {}
+    for g in qual:
+        n = len(g)
+        if not min_n <= n <= max_n or not cand(g):
+            continue
+        o = occ[g]
+        stats = (len(o), len({d for d, _, _ in o}))
+        all_rows[" ".join(vocab[t] for t in g)] = stats
+        covered = 0
+        for d, s, p in o:
+            sent = sent_of[(d, s)]
+            covered += any(
+                cand(tuple(sent[a:b]))
+                for a in range(p + 1) for b in range(p + n, len(sent) + 1)
+                if (a, b) != (p, p + n) and b - a <= (max_n + 1 if a < p else max_n))
+        if covered / len(o) < absorb:
+            flat[" ".join(vocab[t] for t in g)] = stats
+    return all_rows, flat
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_edge_restricted_modes_equal_brute_force(seed):
+    """With some tokens barred from phrase edges (stop words), "all" and "flat" match brute force."""
+    rng = random.Random(100 + seed)
+    vocab = [f"v{i}" for i in range(rng.choice([3, 4, 5]))]
+    ok = [i % 2 == 0 or rng.random() < 0.3 for i in range(len(vocab))]
+    docs = []
+    for d in range(rng.randint(6, 14)):
+        sents = [[rng.randrange(len(vocab)) for _ in range(rng.randint(0, 16))]
+                 for _ in range(rng.randint(1, 4))]
+        docs.append((d, None, sents))
+    min_n, max_n = rng.choice([(1, 4), (2, 6), (3, 8), (2, 3)])
+    min_count, min_docs, absorb = rng.choice([2, 3]), rng.choice([1, 2]), rng.choice([0.6, 0.9, 1.0])
+    all_rows, flat = _brute_edges(docs, vocab, min_n, max_n, min_count, min_docs, absorb, ok)
+    assert all_rows and flat
+    kw = {"min_n": min_n, "max_n": max_n, "min_count": min_count, "min_docs": min_docs,
+          "absorb": absorb, "edge_ok": ok}
+    got = find_phrases(docs, vocab, mode="all", **kw)
+    assert {r["phrase"]: (r["count"], r["docs"]) for r in got} == all_rows
+    got = find_phrases(docs, vocab, mode="flat", **kw)
+    assert {r["phrase"]: (r["count"], r["docs"]) for r in got} == flat
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_edge_rule_with_every_token_allowed_is_the_plain_rule(seed):
+    """The edge-restricted computation with every token allowed gives the plain rows exactly."""
+    import numpy as np
+
+    from textkit.phrases import _Corpus, _maximal_with_edges
+
+    rng = random.Random(seed)
+    vocab = ["v0", "v1", "v2"]
+    docs = [(d, None, [[rng.randrange(3) for _ in range(rng.randint(0, 14))]
+                       for _ in range(3)]) for d in range(12)]
+    kw = {"min_n": rng.choice([1, 2]), "max_n": rng.choice([3, 6]), "min_count": 3,
+          "min_docs": 2, "absorb": rng.choice([0.6, 0.9, 1.0])}
+    loaded = _Corpus(docs, 3, None)
+    edges = np.append(loaded.tok >= 0, False)
+    rows = _maximal_with_edges(loaded, vocab, edges, float(loaded.n_tokens),
+                               with_groups=False, **kw)
+    assert sort_rows(rows) == find_phrases(docs, vocab, mode="flat", **kw)
+    _, flat = _brute_edges(docs, vocab, 2, 6, 3, 2, 0.9, [True] * 3)
+    _, plain = _brute(docs, vocab, 2, 6, 3, 2, 0.9)
+    assert flat == {k: v[:2] for k, v in plain.items()}
+
+
+def test_edge_flags_must_match_the_vocabulary():
+    """One edge flag per vocabulary word, or ValueError."""
+    with pytest.raises(ValueError, match="edge_ok"):
+        find_phrases([(0, None, [[0, 1, 2]])], ["a", "b", "c"], edge_ok=[True])
+
+
+def test_stop_words_at_the_edges_are_trimmed_by_the_edge_rule():
+    """"of the dear respected kim jong un said" gives "dear respected kim jong un said" when
+    "of" and "the" may not stand at an edge; the longer phrase is then not a candidate."""
+    v = Vocab()
+    texts = [f"{v.filler(3)} of the dear respected kim jong un said {v.filler(3)}"
+             for _ in range(6)]
+    docs = corpus(v, texts)
+    rows = find_phrases(docs, v.words, mode="flat")
+    assert [r["phrase"] for r in rows] == ["of the dear respected kim jong un said"]
+    ok = [w not in ("of", "the") for w in v.words]
+    rows = find_phrases(docs, v.words, mode="flat", edge_ok=ok)
+    assert [(r["phrase"], r["count"], r["docs"]) for r in rows] == [
+        ("dear respected kim jong un said", 6, 6)]
 
 
 # ------------------------------------------------------------------------------------------

@@ -22,14 +22,23 @@ sentence boundary):
   are *absorbed* by the longer sequences that contain them: the "maximal repeats" of Gusfield
   (1997, ch. 7) relaxed by the ``absorb`` share, close to the nested-term discount of the C-value
   (Frantzi, Ananiadou & Mima 2000) and to O'Donnell's (2011) "adjusted frequency list".
-* ``mode="families"`` (default): the flat phrases grouped by :func:`group_families`; a family is
-  one row named after its most widespread member, its other members in ``variants``.
+* ``mode="families"`` (default): the flat phrases grouped by :func:`group_families`. Each
+  phrase is reduced to its *core* (:func:`phrase_core`: function words at its edges removed);
+  fragments whose core has fewer than 3 words are left out; phrases whose cores hold one
+  another (>= 75% of the longer) or overlap end to start (>= 75% of each) link, and each one
+  joins its best existing head (no chaining). A family is one row named after its most
+  widespread member, its other members in ``variants``.
+* ``edge_ok`` (``--stopwords`` in the command): only phrases whose first and last tokens are
+  allowed are listed, and absorption counts only longer such phrases.
 
 The computation is level-wise over integer ids (see ``docs/phrases-algorithm.md``): level n
 holds the start positions whose n-gram qualifies and a dense id per qualifying n-gram; an
 (n+1)-gram is only formed at a position p whose n-gram and whose n-gram at p+1 both qualify, and
 is identified by the pair of those two ids, so candidates are counted with one sort (by key, then
 document) per level and no string or tuple n-gram is ever built.
+
+:func:`phrases` gets the token stream from the engine (one tokenization, :class:`PhraseStreamTask`)
+and runs the same computation.
 
 Length cap: sequences longer than ``max_n`` are not formed. At n = max_n only the (n+1)-gram at
 p-1 counts as covering, so a recurring sequence longer than ``max_n`` is listed once, by its first
@@ -40,15 +49,22 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from .engine import Item, Task
+
+if TYPE_CHECKING:
+    from .corpus import Corpus as TkCorpus
+    from .tokenize import Analyzer, AnalyzerOptions
 
 MODES = ("all", "flat", "families")
 SORT_KEYS = ("docs", "count", "length")
 
-#: Families: the longer phrase may exceed the shorter by this many words at its edges ...
-FAMILY_MAX_EXTRA = 2
-#: ... or by more, if the shorter one covers at least this share of the longer one's words.
+#: Families: two cores link when the shorter is a run of the longer holding at least this share
+#: of its words, or when they overlap end to start in a run of at least this share of each.
 FAMILY_MIN_SHARE = 0.75
+#: Families view: phrases whose core (edge function words removed) is shorter are left out.
+FAMILY_MIN_CORE = 3
 
 
 # --------------------------------------------------------------------------------------------
@@ -65,6 +81,22 @@ class _Corpus:
     into ``date_values``, -1 undated) and ``group[k]`` (index into ``group_values``, -1 unlabelled)
     belong to the document of ordinal ``k``.
     """
+
+    @classmethod
+    def from_arrays(cls, tok: Any, doc_lengths: Any, dates: list[str | None],
+                    labels: list[str | None] | None) -> _Corpus:
+        """A corpus from a ready int32 token array (sentinels included), the number of positions
+        of each document in order (so ``doc`` is ``repeat(arange, doc_lengths)``) and each
+        document's date and group label."""
+        import numpy as np
+
+        self = cls.__new__(cls)
+        self.tok = tok
+        self.doc = np.repeat(np.arange(len(dates), dtype=np.int32), doc_lengths)
+        self.n_docs = len(dates)
+        self.n_tokens = int(np.count_nonzero(tok >= 0))
+        self._index_dates_and_groups(dates, labels or [None] * len(dates))
+        return self
 
     def __init__(self, docs: Iterable[tuple[int, str | None, Sequence[Sequence[int]]]],
                  vocab_size: int, group_of: dict[int, str] | None) -> None:
@@ -118,7 +150,12 @@ class _Corpus:
                 raise ValueError(
                     f"token id {int(self.tok.max())} is outside the vocabulary "
                     f"(size {vocab_size})")
-        # date ranks: ISO dates sort as strings; -1 = undated
+        self._index_dates_and_groups(dates, labels)
+
+    def _index_dates_and_groups(self, dates: list[str | None], labels: list[str | None]) -> None:
+        """Date ranks (ISO dates sort as strings; -1 = undated) and group indices (-1 = none)."""
+        import numpy as np
+
         self.date_values = sorted({d for d in dates if d is not None})
         rank = {d: i for i, d in enumerate(self.date_values)}
         self.date_rank = np.array([rank[d] if d is not None else -1 for d in dates], np.int64)
@@ -321,6 +358,7 @@ def find_phrases(
     mode: str = "families",
     corpus_tokens: int | None = None,
     group_of: dict[int, str] | None = None,
+    edge_ok: Sequence[bool] | None = None,
 ) -> list[dict[str, Any]]:
     """Find the word sequences repeated verbatim across documents.
 
@@ -340,8 +378,28 @@ def find_phrases(
     a label), sorted by docs desc, count desc, phrase. ``per_million = count / corpus_tokens *
     10**6`` (``corpus_tokens`` defaults to the number of tokens seen).
 
+    ``edge_ok`` (one flag per vocabulary id) restricts the phrases to those that begin and end
+    with an allowed token (the command passes "not a stop word" when ``--stopwords`` is given):
+    only those *candidates* are listed, and an occurrence is covered when a longer candidate
+    (a qualifying sequence with allowed edges, up to ``max_n + 1`` tokens when it extends to the
+    left, up to ``max_n`` when it starts at the same position) contains it. With every token
+    allowed this is exactly the rule above.
+
     Raises ``ValueError`` for bad arguments or token ids outside ``vocab``.
     """
+    _check(min_n=min_n, max_n=max_n, min_count=min_count, min_docs=min_docs, absorb=absorb,
+           mode=mode, corpus_tokens=corpus_tokens)
+    if edge_ok is not None and len(edge_ok) != len(vocab):
+        raise ValueError(f"edge_ok has {len(edge_ok)} flags for {len(vocab)} vocabulary words")
+    corpus = _Corpus(docs, len(vocab), group_of)
+    return _find(corpus, vocab, min_n=min_n, max_n=max_n, min_count=min_count,
+                 min_docs=min_docs, absorb=absorb, mode=mode, corpus_tokens=corpus_tokens,
+                 with_groups=group_of is not None, edge_ok=edge_ok)
+
+
+def _check(*, min_n: int, max_n: int, min_count: int, min_docs: int, absorb: float, mode: str,
+           corpus_tokens: int | None) -> None:
+    """Raise ValueError for impossible settings."""
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
     if min_n < 1:
@@ -355,17 +413,39 @@ def find_phrases(
     if corpus_tokens is not None and corpus_tokens < 0:
         raise ValueError(f"corpus_tokens must be >= 0, got {corpus_tokens}")
 
-    corpus = _Corpus(docs, len(vocab), group_of)
+
+def _find(corpus: _Corpus, vocab: Sequence[str], *, min_n: int, max_n: int, min_count: int,
+          min_docs: int, absorb: float, mode: str, corpus_tokens: int | None,
+          with_groups: bool, edge_ok: Sequence[bool] | None = None) -> list[dict[str, Any]]:
+    """:func:`find_phrases` on a loaded corpus (arguments already checked)."""
+    import numpy as np
+
     if corpus.n_tokens == 0:
         return []
     base = float(corpus_tokens if corpus_tokens is not None else corpus.n_tokens)
-    with_groups = group_of is not None
+    edge_pos = None  # per position: may this token begin or end a phrase?
+    if edge_ok is not None:
+        ok = np.asarray(edge_ok, dtype=bool)
+        if ok.shape[0] and not ok.all():
+            edge_pos = np.zeros(corpus.tok.shape[0] + 1, dtype=bool)
+            word = corpus.tok >= 0
+            edge_pos[:-1][word] = ok[corpus.tok[word]]
 
     rows: list[dict[str, Any]] = []
     if mode == "all":
         for level in _levels(corpus, max_n, min_count, min_docs):
             if level.n >= min_n:
-                rows.extend(_rows(level, level.count > 0, corpus, vocab, base, with_groups))
+                keep = level.count > 0
+                if edge_pos is not None:
+                    keep &= edge_pos[level.rep] & edge_pos[level.rep + level.n - 1]
+                rows.extend(_rows(level, keep, corpus, vocab, base, with_groups))
+        return sort_rows(rows, "docs")
+    if edge_pos is not None:
+        rows = _maximal_with_edges(corpus, vocab, edge_pos, base, min_n=min_n, max_n=max_n,
+                                   min_count=min_count, min_docs=min_docs, absorb=absorb,
+                                   with_groups=with_groups)
+        if mode == "families":
+            return group_families(rows, min_core=min(FAMILY_MIN_CORE, min_n))
         return sort_rows(rows, "docs")
 
     # flat / families: level n is judged once level n+1 is known; level max_n+1 is computed
@@ -380,8 +460,58 @@ def find_phrases(
         rows.extend(_emit(prev, None, corpus, vocab, base, absorb, with_groups, left_only=False))
 
     if mode == "families":
-        return group_families(rows)
+        return group_families(rows, min_core=min(FAMILY_MIN_CORE, min_n))
     return sort_rows(rows, "docs")
+
+
+def _maximal_with_edges(corpus: _Corpus, vocab: Sequence[str], edge_pos: Any, base: float, *,
+                        min_n: int, max_n: int, min_count: int, min_docs: int, absorb: float,
+                        with_groups: bool) -> list[dict[str, Any]]:
+    """The maximal phrases when only some tokens may stand at a phrase's edges (``edge_pos``).
+
+    ``L[a]`` = the length of the longest qualifying sequence starting at position a (computed
+    up to max_n + 1; every shorter sequence from a qualifies too, its prefixes being
+    sub-sequences). A candidate occurrence [p, p+n) is covered iff
+
+    * some allowed a < p has ``a + L[a] >= p + n`` (then [a, p+n) qualifies and ends with the
+      phrase's own allowed last token) -- a running maximum of ``a + L[a]`` over allowed a; or
+    * some allowed e >= p + n has ``e < p + min(L[p], max_n)`` -- the next allowed position
+      after the phrase lies within the longest qualifying extension to the right.
+
+    All candidate levels are kept (their allowed-edge positions only) until L is complete.
+    """
+    import numpy as np
+
+    size = int(corpus.tok.shape[0])
+    longest = np.zeros(size + 1, dtype=np.int16 if max_n < 32000 else np.int32)
+    kept: list[tuple[_Level, Any]] = []
+    for level in _levels(corpus, max_n + 1, min_count, min_docs):
+        longest[level.pos] = level.n
+        if min_n <= level.n <= max_n:
+            cand = edge_pos[level.rep] & edge_pos[level.rep + level.n - 1]
+            if cand.any():
+                sel = cand[level.ids]
+                kept.append((_Level(level.n, level.pos[sel], level.ids[sel], level.count,
+                                    level.ndocs, level.rep), cand))
+    positions = np.arange(size + 1, dtype=np.int64)
+    reach = np.where(edge_pos, positions + longest, -1)
+    left_reach = np.empty(size + 1, dtype=np.int64)  # max reach of allowed a < p
+    left_reach[0] = -1
+    np.maximum.accumulate(reach[:-1], out=left_reach[1:])
+    del reach
+    big = size + 1
+    next_ok = np.where(edge_pos, positions, big)  # first allowed position >= x
+    next_ok = np.minimum.accumulate(next_ok[::-1])[::-1]
+    right_end = positions + np.minimum(longest, max_n)
+    del positions, longest
+    rows: list[dict[str, Any]] = []
+    for level, cand in kept:
+        p, n = level.pos, level.n
+        covered = (left_reach[p] >= p + n) | (next_ok[p + n] < right_end[p])
+        cov = np.bincount(level.ids[covered], minlength=level.size)
+        keep = cand & (cov / level.count < absorb)
+        rows.extend(_rows(level, keep, corpus, vocab, base, with_groups))
+    return rows
 
 
 def _emit(level: _Level, longer: _Level | None, corpus: _Corpus, vocab: Sequence[str],
@@ -414,47 +544,84 @@ def _strip_possessive(word: str) -> str:
 
 
 def _forms(words: Sequence[str]) -> set[tuple[str, ...]]:
-    """The phrase as written and with a possessive ``'s`` removed from its last word."""
+    """The words as written and with a possessive ``'s`` removed from the last word."""
     if not words:
         return set()
     return {tuple(words), (*words[:-1], _strip_possessive(words[-1]))}
 
 
-def _may_link(short: int, long: int) -> bool:
-    """Length condition of the family link: the longer phrase has at most FAMILY_MAX_EXTRA more
-    words, or the shorter has at least FAMILY_MIN_SHARE of the longer's words."""
-    return long - short <= FAMILY_MAX_EXTRA or short >= FAMILY_MIN_SHARE * long
+def function_words() -> frozenset[str]:
+    """The function words trimmed from phrase edges to form cores: textkit's English stop-word
+    list (``textkit/data/stopwords/english.txt``: articles, pronouns, auxiliaries,
+    prepositions, conjunctions)."""
+    from .tokenize import load_stopwords
+
+    return load_stopwords("english")
 
 
-def _windows(words: Sequence[str], min_len: int, max_len: int):
-    """Every contiguous run of ``words`` (both forms) with min_len <= length <= max_len whose
-    length passes :func:`_may_link` against the whole phrase."""
-    m = len(words)
-    for form in _forms(words):
-        for k in range(max(min_len, 1), min(max_len, m) + 1):
-            if _may_link(k, m):
-                for o in range(m - k + 1):
-                    yield form[o:o + k]
+def phrase_core(phrase: str | Sequence[str],
+                function_words_: frozenset[str] | None = None) -> tuple[str, ...]:
+    """The phrase without the function words at its edges: ``"of the dear respected kim jong un"``
+    -> ``("dear", "respected", "kim", "jong", "un")``; ``"on the occasion of the"`` ->
+    ``("occasion",)``; a phrase made only of function words -> ``()``. Function words inside
+    the core stay ("army and people of the dprk")."""
+    fw = function_words() if function_words_ is None else function_words_
+    words = phrase.split() if isinstance(phrase, str) else list(phrase)
+    a, b = 0, len(words)
+    while a < b and words[a] in fw:
+        a += 1
+    while b > a and words[b - 1] in fw:
+        b -= 1
+    return tuple(words[a:b])
 
 
-def phrase_links(a: str, b: str) -> bool:
+def _share(k: int, m: int) -> bool:
+    """``k`` words are at least FAMILY_MIN_SHARE of ``m`` words (exact in integers)."""
+    return 4 * k >= 3 * m if FAMILY_MIN_SHARE == 0.75 else k >= FAMILY_MIN_SHARE * m
+
+
+def _cores_link(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The family link between two cores (see :func:`phrase_links`)."""
+    if not a or not b:
+        return False
+    s, lg = (a, b) if len(a) <= len(b) else (b, a)
+    k = len(s)
+    if _share(k, len(lg)):
+        fl = _forms(lg)
+        for fs in _forms(s):
+            if any(form[o:o + k] == fs for form in fl for o in range(len(lg) - k + 1)):
+                return True
+    for fa in _forms(a):
+        for fb in _forms(b):
+            for x, y in ((fa, fb), (fb, fa)):
+                for k in range(min(len(x), len(y)) - 1, 0, -1):
+                    if not (_share(k, len(x)) and _share(k, len(y))):
+                        break
+                    if x[len(x) - k:] == y[:k]:
+                        return True
+    return False
+
+
+def phrase_links(a: str, b: str, function_words_: frozenset[str] | None = None) -> bool:
     """True when phrases ``a`` and ``b`` belong in one family (the rule of :func:`group_families`).
 
-    With S the shorter and L the longer (in words; either when equally long): S occurs as a
-    contiguous run of L, each of them taken as written or with a possessive ``'s`` removed from its
-    *last* word ("kim jong il" ~ "leader kim jong il's"; but "of the korean people" is not in
-    "of the korean people's army"), and ``len(L) - len(S) <= 2`` or ``len(S) >= 0.75 * len(L)``.
-    A phrase does not link to itself.
+    Both are first reduced to their *cores* (:func:`phrase_core`: function words at the edges
+    removed), each core taken as written or with a possessive ``'s`` removed from its last word.
+    With S the shorter core and L the longer, they link when
+
+    * **containment**: S is a contiguous run of L and ``len(S) >= 0.75 * len(L)`` (equal cores
+      included: "by kim jong il" ~ "that kim jong il" ~ "kim jong il's"); or
+    * **overlap**: the end of one core is the start of the other, in a run of at least 75% of
+      *each* ("leader kim jong il" ~ "kim jong il received").
+
+    A run shared at the same end does not link: "the west sea of korea" and "the east sea of
+    korea" share 3 of 4 core words but are different places. Identical phrases and phrases
+    without a core do not link.
     """
-    wa, wb = a.split(), b.split()
-    if wa == wb or not wa or not wb:
+    if a.split() == b.split():
         return False
-    s, lg = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
-    if not _may_link(len(s), len(lg)):
-        return False
-    k = len(s)
-    return any(form[o:o + k] == fs for fs in _forms(s) for form in _forms(lg)
-               for o in range(len(lg) - k + 1))
+    fw = function_words() if function_words_ is None else function_words_
+    return _cores_link(phrase_core(a, fw), phrase_core(b, fw))
 
 
 def _priority(row: dict[str, Any]) -> tuple:
@@ -462,51 +629,77 @@ def _priority(row: dict[str, Any]) -> tuple:
     return (-row["docs"], -row["count"], -len(row["phrase"].split()), row["phrase"])
 
 
-def group_families(phrases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def group_families(phrases: list[dict[str, Any]], *, min_core: int = 3,
+                   function_words_: frozenset[str] | None = None) -> list[dict[str, Any]]:
     """Group near-identical phrases into families; one row per family.
 
-    Rule (see :func:`phrase_links`): two phrases link when one contains the other -- each taken
-    as written or with a possessive ``'s`` removed from its last word -- and the longer one has at
-    most 2 extra words (necessarily at its edges) or the shorter covers >= 75% of its words.
+    Each phrase is reduced to its core (:func:`phrase_core`: the function words at its edges
+    removed). Phrases whose core has fewer than ``min_core`` words are fragments of larger units
+    ("on the occasion of the", "of the korean people") and are left out; ``mode="flat"`` and
+    ``mode="all"`` keep them. Two phrases link by :func:`phrase_links` (cores contained one in
+    the other with >= 75% of the longer's words, or overlapping end to start by >= 75% of each).
 
     No chaining: the phrases are visited in head order (docs desc, count desc, longer first,
-    phrase); each one joins the existing family *head* it links to -- the head whose length is
-    closest to its own, ties to the earlier head -- or else founds a new family. Links between
-    non-head members are never followed, so "the centenary of the birth of president kim il sung"
-    and "the great leader president kim il sung" can share a name without sharing a family.
+    phrase); each one joins the existing family *head* it links to -- the head whose core length
+    is closest to its own, ties to the earlier head -- or else founds a new family. Links between
+    non-head members are never followed, so "the centenary of the birth of president kim il
+    sung" and "the great leader president kim il sung" can share a name without sharing a
+    family.
 
     The family row is a copy of its head's row (its count, docs, dates and groups are the head's
     own, not sums: the members' occurrences overlap) with ``variants`` = the other members as
     ``{"phrase", "count", "docs"}`` in head order. Rows are sorted by docs desc, count desc, phrase.
     """
-    order = sorted(range(len(phrases)), key=lambda i: _priority(phrases[i]))
-    words = [phrases[i]["phrase"].split() for i in range(len(phrases))]
-    # window (either form) of a head -> heads having it as a run they may link through
-    runs_of_heads: dict[tuple[str, ...], list[int]] = {}
-    # either form of a whole head -> heads
-    head_forms: dict[tuple[str, ...], list[int]] = {}
+    fw = function_words() if function_words_ is None else function_words_
+    cores = [phrase_core(r["phrase"], fw) for r in phrases]
+    order = sorted((i for i in range(len(phrases)) if len(cores[i]) >= max(min_core, 1)),
+                   key=lambda i: _priority(phrases[i]))
+    # indexes over the heads' cores (each form): runs a shorter core may equal (>= 75% of the
+    # head), whole cores, and prefixes / suffixes another core may overlap (>= 75% of the head)
+    by_run: dict[tuple[str, ...], list[int]] = {}
+    by_whole: dict[tuple[str, ...], list[int]] = {}
+    by_prefix: dict[tuple[str, ...], list[int]] = {}
+    by_suffix: dict[tuple[str, ...], list[int]] = {}
     head_rank: dict[int, int] = {}
     members: dict[int, list[int]] = {}
     for i in order:
-        w = words[i]
-        m = len(w)
+        c = cores[i]
+        m = len(c)
+        forms = _forms(c)
         candidates: set[int] = set()
-        for form in _forms(w):  # heads at least as long that contain this phrase
-            candidates.update(runs_of_heads.get(form, ()))
-        for run in _windows(w, 1, m):  # heads no longer than this phrase that it contains
-            candidates.update(head_forms.get(run, ()))
-        candidates = {h for h in candidates if words[h] != w and phrase_links(
-            phrases[h]["phrase"], phrases[i]["phrase"])}
+        for f in forms:
+            candidates.update(by_run.get(f, ()))
+            for k in range(m, 0, -1):
+                if not _share(k, m):
+                    break
+                for o in range(m - k + 1):
+                    candidates.update(by_whole.get(f[o:o + k], ()))
+                if k < m:
+                    candidates.update(by_prefix.get(f[m - k:], ()))
+                    candidates.update(by_suffix.get(f[:k], ()))
+        words_i = phrases[i]["phrase"].split()
+        candidates = {h for h in candidates if phrases[h]["phrase"].split() != words_i
+                      and _cores_link(cores[h], c)}
         if candidates:
-            best = min(candidates, key=lambda h: (abs(len(words[h]) - m), head_rank[h]))
+            best = min(candidates, key=lambda h: (abs(len(cores[h]) - m), head_rank[h]))
             members[best].append(i)
             continue
         head_rank[i] = len(head_rank)
         members[i] = []
-        for form in _forms(w):
-            head_forms.setdefault(form, []).append(i)
-        for run in set(_windows(w, 1, m)):
-            runs_of_heads.setdefault(run, []).append(i)
+        for f in forms:
+            by_whole.setdefault(f, []).append(i)
+            for k in range(m, 0, -1):
+                if not _share(k, m):
+                    break
+                for o in range(m - k + 1):
+                    lst = by_run.setdefault(f[o:o + k], [])
+                    if not lst or lst[-1] != i:
+                        lst.append(i)
+                if k < m:
+                    for index, run in ((by_prefix, f[:k]), (by_suffix, f[m - k:])):
+                        lst = index.setdefault(run, [])
+                        if not lst or lst[-1] != i:
+                            lst.append(i)
     out: list[dict[str, Any]] = []
     for h, mem in members.items():
         row = dict(phrases[h])
@@ -517,3 +710,157 @@ def group_families(phrases: list[dict[str, Any]]) -> list[dict[str, Any]]:
         ]
         out.append(row)
     return sort_rows(out, "docs")
+
+
+# --------------------------------------------------------------------------------------------
+# the corpus through the engine
+
+
+class PhraseStream:
+    """Mergeable token stream: documents' sentences as int32 ids with a vocabulary.
+
+    ``words`` is the vocabulary in order of first appearance, ``chunks`` int32 id arrays with
+    ``-1`` after every sentence (one array per merged batch, in corpus order), ``doc_lengths``
+    the positions of each document (sentinels included), ``dates`` / ``labels`` each document's
+    date and group label, ``tokens`` all word tokens (the corpus size). A batch carries its own
+    vocabulary; :meth:`merge` re-numbers the right side's ids into the left side's vocabulary
+    (new words appended in their order), so the merged vocabulary is in corpus order whatever
+    the batching, and merging is exact and associative.
+    """
+
+    __slots__ = ("words", "index", "chunks", "doc_lengths", "dates", "labels", "tokens",
+                 "edge_ok")
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.index: dict[str, int] | None = None  # built on the merging side only
+        self.chunks: list[Any] = []
+        self.doc_lengths = array("q")
+        self.dates: list[str | None] = []
+        self.labels: list[str | None] = []
+        self.tokens = 0
+        self.edge_ok: list[bool] | None = None  # set by finish when a filter is on
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"words": self.words, "index": None, "chunks": self.chunks,
+                "doc_lengths": self.doc_lengths, "dates": self.dates, "labels": self.labels,
+                "tokens": self.tokens, "edge_ok": self.edge_ok}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for key, value in state.items():
+            setattr(self, key, value)
+
+    def merge(self, right: PhraseStream) -> PhraseStream:
+        """Append ``right`` (later in corpus order) to this stream, in place."""
+        import numpy as np
+
+        if self.index is None:
+            self.index = {w: i for i, w in enumerate(self.words)}
+        index, words = self.index, self.words
+        mapping = np.empty(len(right.words) + 1, dtype=np.int32)
+        for j, w in enumerate(right.words):
+            i = index.get(w)
+            if i is None:
+                i = index[w] = len(words)
+                words.append(w)
+            mapping[j] = i
+        mapping[-1] = -1  # the sentinel -1 indexes the last slot
+        for chunk in right.chunks:
+            self.chunks.append(mapping[np.frombuffer(chunk, dtype=np.int32)
+                                       if isinstance(chunk, array) else chunk])
+        self.doc_lengths.extend(right.doc_lengths)
+        self.dates.extend(right.dates)
+        self.labels.extend(right.labels)
+        self.tokens += right.tokens
+        return self
+
+
+class PhraseStreamTask(Task):
+    """Map: a batch's documents as sentences of token ids with the batch's own vocabulary, plus
+    each document's date and ``by`` label; merge: concatenate in corpus order (see
+    :class:`PhraseStream`); finish: the merged stream, with ``edge_ok`` = which words are
+    listed (:meth:`Analyzer.listed`) when the tokenizer options filter anything."""
+
+    def __init__(self, by: str | None = None) -> None:
+        self.by = by
+
+    def map(self, items: list[Item], analyzer: Analyzer) -> PhraseStream:
+        out = PhraseStream()
+        index: dict[str, int] = {}
+        words = out.words
+        ids = array("i")
+        for it in items:
+            start = len(ids)
+            tokens = it.tok.tokens
+            b = it.tok.bounds
+            for s in range(len(b) - 1):
+                for t in tokens[b[s]:b[s + 1]]:
+                    i = index.get(t)
+                    if i is None:
+                        i = index[t] = len(words)
+                        words.append(t)
+                    ids.append(i)
+                ids.append(-1)
+            out.doc_lengths.append(len(ids) - start)
+            out.dates.append(it.doc.date)
+            out.labels.append(it.doc.get(self.by) if self.by else None)
+            out.tokens += len(tokens)
+        out.chunks.append(ids)
+        return out
+
+    def merge(self, left: PhraseStream, right: PhraseStream) -> PhraseStream:
+        return left.merge(right)
+
+    def finish(self, merged: PhraseStream, analyzer: Analyzer) -> PhraseStream:
+        if merged.index is None and any(isinstance(c, array) for c in merged.chunks):
+            merged = PhraseStream().merge(merged)  # a single batch: arrays to numpy
+        if analyzer.filters_anything:
+            merged.edge_ok = [analyzer.listed(w) for w in merged.words]
+        return merged
+
+
+def phrases(
+    corpus: TkCorpus,
+    options: AnalyzerOptions | None = None,
+    *,
+    min_n: int = 4,
+    max_n: int = 32,
+    min_count: int = 5,
+    min_docs: int = 3,
+    absorb: float = 0.9,
+    mode: str = "families",
+    by: str | None = None,
+    sort: str = "docs",
+    jobs: int | None = 1,
+    progress: Any = None,
+) -> list[dict[str, Any]]:
+    """The recurring phrases of a corpus: :func:`find_phrases` on its token stream.
+
+    The corpus is tokenized once by the engine (:class:`PhraseStreamTask`); stop words are
+    kept unless ``options.stopwords`` names a list, in which case a phrase may not begin or end
+    with a stop word (see :func:`find_phrases`, ``edge_ok``). ``per_million`` is per million word
+    tokens of the corpus (all tokens). ``by`` (``year``, ``month``, ``week``, ``day`` or any
+    metadata field) adds ``groups`` = ``{label: {"docs", "count"}}`` to every row. Rows are
+    sorted by :func:`sort_rows` with ``sort``.
+    """
+    import numpy as np
+
+    from .engine import run
+    from .tokenize import AnalyzerOptions as _Options
+
+    options = options or _Options()
+    _check(min_n=min_n, max_n=max_n, min_count=min_count, min_docs=min_docs, absorb=absorb,
+           mode=mode, corpus_tokens=None)
+    if sort not in SORT_KEYS:
+        raise ValueError(f"unknown sort key {sort!r}; choose one of {', '.join(SORT_KEYS)}")
+    (stream,) = run(corpus, options, [PhraseStreamTask(by)], jobs=jobs, progress=progress)
+    if stream is None or not stream.chunks:
+        return []
+    tok = np.concatenate(stream.chunks).astype(np.int32, copy=False)
+    stream.chunks = []
+    loaded = _Corpus.from_arrays(tok, np.frombuffer(stream.doc_lengths, dtype=np.int64),
+                                 stream.dates, stream.labels if by else None)
+    rows = _find(loaded, stream.words, min_n=min_n, max_n=max_n, min_count=min_count,
+                 min_docs=min_docs, absorb=absorb, mode=mode, corpus_tokens=stream.tokens,
+                 with_groups=by is not None, edge_ok=stream.edge_ok)
+    return sort_rows(rows, sort)

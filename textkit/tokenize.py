@@ -39,7 +39,7 @@ from .errors import InputError, UsageError
 _APOS = "'\u2019\u02bc\u2018"
 _HYPH = "\\-\u2010\u2011"
 WORD_RE = re.compile(
-    r"(?:[^\W\d_]\.){2,}(?=[^\w]|$)"  # initialisms: U.S.  D.P.R.K.  a.m.
+    r"[^\W\d_](?:\.[^\W\d_])+(?=\.)"  # initialisms, final period left out: U.S.  D.P.R.K.  a.m.
     r"|\d+(?:[.,:]\d+)+(?:[" + _HYPH + r"][^\W_]+)*"  # numbers: 1,000  3.5  10:30
     r"|[^\W_]+(?:[" + _APOS + _HYPH + r"][^\W_]+)*"  # words, compounds, people's
 )
@@ -96,11 +96,7 @@ def word_spans(text: str, start: int = 0, end: int | None = None) -> Iterable[tu
     """Raw word tokens of ``text[start:end]`` with their character spans."""
     for m in WORD_RE.finditer(text, start, len(text) if end is None else end):
         s, e = m.span()
-        word = m.group()
-        if word.endswith("."):  # an initialism: drop the final period
-            word = word[:-1]
-            e -= 1
-        yield word, s, e
+        yield m.group(), s, e
 
 
 def words(text: str) -> list[str]:
@@ -281,28 +277,24 @@ class Analyzer:
         normalize = self.normalize
         compounds = self._compounds
         finditer = WORD_RE.finditer
+        cache = self._norm_cache
         for s_start, s_end in sentence_spans(text):
-            raw: list[tuple[str, int, int]] = []
-            for m in finditer(text, s_start, s_end):
-                w = m.group()
-                s, e = m.span()
-                if w[-1] == ".":
-                    w = w[:-1]
-                    e -= 1
-                raw.append((w, s, e))
-            if not raw:
-                continue
             if compounds:
-                raw_tokens = self._merge_compounds(raw)
+                raw = [(m.group(), *m.span()) for m in finditer(text, s_start, s_end)]
+                if not raw:
+                    continue
+                for w, s, e in self._merge_compounds(raw):
+                    tokens.append(w[0] if w.__class__ is tuple else normalize(w))
+                    offsets.append(s)
+                    offsets.append(e)
             else:
-                raw_tokens = raw
-            for w, s, e in raw_tokens:
-                if w.__class__ is tuple:  # a compound: already a token
-                    tokens.append(w[0])
-                else:
-                    tokens.append(normalize(w))
-                offsets.append(s)
-                offsets.append(e)
+                n0 = len(tokens)
+                for m in finditer(text, s_start, s_end):
+                    w = m.group()
+                    tokens.append(cache.get(w) or normalize(w))
+                    offsets.extend(m.span())
+                if len(tokens) == n0:
+                    continue
             bounds.append(len(tokens))
             sent_spans.append(s_start)
             sent_spans.append(s_end)
