@@ -99,30 +99,19 @@ def _measure_entry(measure: str, size: int):
 def score_pairs(measure: str, n_ii: Any, n_ix: Any, n_xi: Any, total: int) -> Any:
     """NLTK's bigram ``score_fn(n_ii, (n_ix, n_xi), N)`` for arrays of candidates.
 
-    Whole counts go to :func:`textkit.measures.association.score_ngrams`. NLTK's
-    windowed counts ``c / (W - 1)`` (and the node scaling) are fractions, which
-    ``score_ngrams`` refuses; they go to the same vectorized transcription of
-    NLTK's formulas that ``score_ngrams`` uses, which takes real counts as NLTK's
-    functions do. Returns a float64 array (NaN where NLTK divides by zero).
+    Scored by :func:`textkit.measures.association.score_ngrams`; NLTK's windowed
+    counts ``c / (W - 1)`` (and the node scaling) are fractions, passed with
+    ``fractional=True`` as NLTK's functions take them. Returns a float64 array
+    (NaN where NLTK divides by zero).
     """
     import numpy as np
 
     from .measures import association
 
     n_ii = np.asarray(n_ii)
-    if n_ii.dtype.kind in "iu" or (n_ii.size and np.all(n_ii == np.floor(n_ii))):
-        counts = n_ii.astype(np.int64)
-        return association.score_ngrams(measure, 2, counts, (n_ix, n_xi), total)
-    entry = association._lookup(measure, 2)
-    units = (
-        np.broadcast_to(np.asarray(n_ix, dtype=np.int64), n_ii.shape),
-        np.broadcast_to(np.asarray(n_xi, dtype=np.int64), n_ii.shape),
-    )
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out = association._score_numpy(
-            entry.nltk_name, 2, (n_ii.astype(float), units, np.asarray(total, dtype=np.int64))
-        )
-    return np.asarray(np.broadcast_to(out, n_ii.shape), dtype=float).copy()
+    whole = n_ii.dtype.kind in "iu" or (n_ii.size and np.all(n_ii == np.floor(n_ii)))
+    counts = n_ii.astype(np.int64) if whole else n_ii.astype(float)
+    return association.score_ngrams(measure, 2, counts, (n_ix, n_xi), total, fractional=not whole)
 
 
 def score_triples(measure: str, n_iii: Any, pairs: tuple, units: tuple, total: int) -> Any:

@@ -228,7 +228,7 @@ def _as_counts(x: Any, what: str) -> Any:
     return arr
 
 
-def _unpack(size: int, ngram_counts: Any, marginals: Sequence[Any]) -> tuple[Any, ...]:
+def _unpack(size: int, ngram_counts: Any, marginals: Sequence[Any], fractional: bool = False) -> tuple[Any, ...]:
     """Validate NLTK-layout arguments and return int64 arrays plus the total."""
     import numpy as np
 
@@ -239,7 +239,12 @@ def _unpack(size: int, ngram_counts: Any, marginals: Sequence[Any]) -> tuple[Any
             else "n_iii, (n_iix, n_ixi, n_xii), (n_ixx, n_xix, n_xxi), n_xxx"
         )
         raise ValueError(f"size-{size} scores take NLTK's arguments ({layout})")
-    n_gram = _as_counts(ngram_counts, "n-gram counts").reshape(-1)
+    if fractional:
+        n_gram = np.asarray(ngram_counts, dtype=float).reshape(-1)
+        if not np.all(np.isfinite(n_gram)) or np.any(n_gram <= 0):
+            raise ValueError("n-gram counts must be positive finite numbers")
+    else:
+        n_gram = _as_counts(ngram_counts, "n-gram counts").reshape(-1)
     total = _as_counts(marginals[-1], "the number of tokens")
     if np.any(total <= 0):
         raise ValueError("the number of tokens must be positive")
@@ -253,7 +258,7 @@ def _unpack(size: int, ngram_counts: Any, marginals: Sequence[Any]) -> tuple[Any
                 for g in group
             )
         )
-    if np.any(n_gram < 1):
+    if not fractional and np.any(n_gram < 1):
         raise ValueError("every candidate n-gram must occur at least once")
     return (n_gram, *groups, total)
 
@@ -399,7 +404,8 @@ def _score_numpy(name: str, size: int, args: tuple[Any, ...]) -> Any:
 
 
 def score_ngrams(
-    measure: str, size: int, ngram_counts: Any, *marginals: Any, engine: str = "numpy"
+    measure: str, size: int, ngram_counts: Any, *marginals: Any, engine: str = "numpy",
+    fractional: bool = False,
 ) -> Any:
     """Score many candidate n-grams at once; returns a float64 numpy array.
 
@@ -412,6 +418,10 @@ def score_ngrams(
     where, for candidate k, ``n_ii[k]`` is the count of (w1, w2), ``n_ix[k]`` of w1,
     ``n_xi[k]`` of w2; for trigrams ``n_iix``, ``n_ixi``, ``n_xii`` count (w1, w2, *),
     (w1, *, w3), (*, w2, w3) and ``n_ixx``, ``n_xix``, ``n_xxi`` count w1, w2, w3.
+
+    ``fractional=True`` accepts positive real n-gram counts, as NLTK's windowed
+    finders pass them (``BigramCollocationFinder.score_ngram`` divides the pair
+    count by ``window_size - 1``); marginals and the total stay whole counts.
 
     ``measure`` is a name from :data:`ASSOCIATION_MEASURES` (e.g. ``"llr"`` or
     ``"likelihood_ratio"``).  ``engine="numpy"`` (default) computes NLTK's formulas
@@ -428,7 +438,7 @@ def score_ngrams(
     entry = _lookup(measure, size)
     if engine not in ("numpy", "nltk"):
         raise ValueError(f"unknown engine {engine!r}; choose one of: nltk, numpy")
-    args = _unpack(size, ngram_counts, marginals)
+    args = _unpack(size, ngram_counts, marginals, fractional)
     if engine == "numpy":
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             result = _score_numpy(entry.nltk_name, size, args)
