@@ -150,28 +150,59 @@ def make_console(out: IO[str] | None = None, *, stderr: bool = False, width: int
     return Console(file=out or sys.stdout, width=width, highlight=False)
 
 
+def fit_columns(rows: list[dict], columns: Sequence[str], width: int) -> tuple[list[str], list[str]]:
+    """The columns that fit in ``width`` terminal cells, leaving columns out from
+    the right; returns ``(shown, dropped)``. Numbers never wrap, so their widest
+    cell counts; text columns can fold down to their header (at most 10 cells)."""
+    shown = list(columns)
+    mins = []
+    for col in shown:
+        texts = [table_cell(r.get(col)) for r in rows]
+        longest = max((len(t) for t in texts), default=0)
+        numeric = bool(rows) and all(_is_number(r.get(col)) or r.get(col) is None for r in rows)
+        mins.append(max(longest, len(col)) if numeric else min(max(longest, len(col)), 12))
+    dropped: list[str] = []
+    while len(shown) > 2 and sum(mins) + 3 * len(shown) + 1 > width:
+        dropped.insert(0, shown.pop())
+        mins.pop()
+    return shown, dropped
+
+
 def build_table(rows: Iterable[dict], columns: Sequence[str], *, title: str | None = None):
-    """A Rich table of ``rows``: numeric columns right-aligned."""
+    """A Rich table of ``rows``: numeric columns right-aligned and never wrapped."""
     from rich.table import Table
 
     rows = list(rows)
     table = Table(title=title, header_style="bold", show_lines=False, pad_edge=False)
-    for col in columns:
+    cells = [[table_cell(row.get(c)) for c in columns] for row in rows]
+    for j, col in enumerate(columns):
         numeric = bool(rows) and all(_is_number(r.get(col)) or r.get(col) is None for r in rows)
-        table.add_column(col, justify="right" if numeric else "left", overflow="fold")
-    for row in rows:
-        table.add_row(*[table_cell(row.get(c)) for c in columns])
+        if numeric:
+            longest = max((len(line[j]) for line in cells), default=0)
+            table.add_column(col, justify="right", no_wrap=True, min_width=max(longest, len(col)))
+        else:
+            longest = max((len(line[j]) for line in cells), default=0)
+            table.add_column(col, justify="left", overflow="fold", min_width=min(max(longest, len(col)), 12))
+    for line in cells:
+        table.add_row(*line)
     return table
 
 
 def print_table(rows: Iterable[dict], columns: Sequence[str], *, out: IO[str] | None = None, title: str | None = None, width: int | None = None) -> None:
-    """Print ``rows`` as one Rich table (a note when there are none)."""
+    """Print ``rows`` as one Rich table (a note when there are none). Columns that
+    do not fit the terminal are left out from the right and named on stderr; the
+    other formats always carry every field."""
     rows = list(rows)
     console = make_console(out, width=width)
     if not rows:
         console.print("[dim](no rows)[/dim]")
         return
-    console.print(build_table(rows, columns, title=title))
+    shown, dropped = fit_columns(rows, columns, console.width)
+    console.print(build_table(rows, shown, title=title))
+    if dropped:
+        sys.stderr.write(
+            f"note: not shown at this width: {', '.join(dropped)} (all fields: --format json or csv)\n"
+        )
 
 
 SPARK = "▁▂▃▄▅▆▇█"
