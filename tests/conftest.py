@@ -16,6 +16,20 @@ SEED = SHARED / "seed" / "pyongyang-times-2024-03-01.txt"
 BUNDLED_SEED = ROOT / "corpora" / "pyongyang-times-2024-03-01.txt"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _private_token_cache(tmp_path_factory):
+    """Every test, and every textkit process a test starts, uses a fresh token cache, never the user's."""
+    import os
+
+    old = os.environ.get("TEXTKIT_CACHE_DIR")
+    os.environ["TEXTKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("textkit-cache"))
+    yield
+    if old is None:
+        os.environ.pop("TEXTKIT_CACHE_DIR", None)
+    else:
+        os.environ["TEXTKIT_CACHE_DIR"] = old
+
+
 @pytest.fixture
 def kcna_2011() -> Path:
     """The shared KCNA 2011 stories; the test is skipped where ../shared is absent."""

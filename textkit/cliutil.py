@@ -10,14 +10,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from .corpus import Corpus, ReadOptions, parse_where
 from .errors import InputError, UsageError
 from .render import FORMATS, default_format, render
-from .tokenize import STEMMERS, AnalyzerOptions
+
+if TYPE_CHECKING:  # imported where used, so that `textkit --help` starts fast
+    from .corpus import Corpus, ReadOptions
+    from .tokenize import AnalyzerOptions
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -49,12 +51,15 @@ def corpus_options(f: Callable) -> Callable:
             click.option("--until", metavar="DATE", help="Only documents dated on or before DATE."),
             click.option("--where", "where", multiple=True, metavar="FIELD=VALUE", help="Only documents whose FIELD equals VALUE (repeatable; year, month, day come from the date)."),
             click.option("--skip-errors", is_flag=True, help="Skip bad records and files (counted on stderr) instead of stopping."),
+            click.option("--no-cache", is_flag=True, help="Tokenize afresh: neither read nor write the token cache (also TEXTKIT_NO_CACHE=1)."),
         ]
     )(f)
 
 
 def tokenizer_options(default_stopwords: str = "none") -> Callable:
     """The tokenizer options shared by every analysis command."""
+    from .tokenize import STEMMERS
+
     return _apply(
         [
             click.option("--lowercase/--no-lowercase", default=True, show_default=True, help="Lower-case tokens."),
@@ -79,13 +84,33 @@ def output_options(default_top: int = 0) -> Callable:
     )
 
 
+def _set_engine(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    """Configure the engine once both --engine and --scheduler are known."""
+    from . import engine
+
+    store = ctx.meta.setdefault("textkit.engine", {"engine": "local", "scheduler": None})
+    store[param.name] = value
+    engine.configure(store["engine"], store["scheduler"])
+    return value
+
+
 def jobs_option(f: Callable) -> Callable:
-    """``--jobs N``: worker processes (0 = all cores, 1 = in-process)."""
-    return click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N", help="Worker processes [default: all cores; 1 = in-process].")(f)
+    """``--jobs N`` (0 = all cores, 1 = in-process), ``--engine local|dask`` and
+    ``--scheduler ADDRESS``: where the counting runs. The engine options configure
+    :mod:`textkit.engine` directly, so commands need not pass them on."""
+    return _apply(
+        [
+            click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, metavar="N", help="Worker processes [default: all cores; 1 = in-process]."),
+            click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True, expose_value=False, is_eager=False, callback=_set_engine, help="Run the counting here (local) or on a Dask cluster (dask; needs textkit[distributed])."),
+            click.option("--scheduler", metavar="ADDRESS", default=None, envvar="TEXTKIT_DASK_SCHEDULER", expose_value=False, callback=_set_engine, help="Dask scheduler address, e.g. tcp://10.0.0.5:8786 [default: $TEXTKIT_DASK_SCHEDULER, else a local cluster]."),
+        ]
+    )(f)
 
 
 def read_options_from(kw: dict) -> ReadOptions:
     """Pop the corpus options from a command's keyword arguments."""
+    from .corpus import ReadOptions, parse_where
+
     return ReadOptions(
         text_field=kw.pop("text_field"),
         id_field=kw.pop("id_field"),
@@ -96,11 +121,14 @@ def read_options_from(kw: dict) -> ReadOptions:
         since=kw.pop("since"),
         until=kw.pop("until"),
         where=parse_where(kw.pop("where")),
+        cache=not kw.pop("no_cache", False),
     )
 
 
 def corpus_from(kw: dict, paths: Iterable[str] | None = None) -> Corpus:
     """A :class:`Corpus` from the command's ``paths`` and corpus options."""
+    from .corpus import Corpus
+
     if paths is None:
         paths = kw.pop("paths", ())
     return Corpus(list(paths), read_options_from(kw))
@@ -119,6 +147,8 @@ def read_phrase_file(path: str) -> list[str]:
 
 def analyzer_options_from(kw: dict) -> AnalyzerOptions:
     """Pop the tokenizer options from a command's keyword arguments."""
+    from .tokenize import AnalyzerOptions
+
     compounds = list(kw.pop("compound", ()))
     compounds_file = kw.pop("compounds_file", None)
     if compounds_file:

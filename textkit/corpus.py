@@ -100,6 +100,7 @@ class ReadOptions:
     since: str | None = None
     until: str | None = None
     where: tuple[tuple[str, str], ...] = ()
+    cache: bool = True  # use the token cache (textkit.cache); False: --no-cache
 
     def __post_init__(self) -> None:
         for name in ("since", "until"):
