@@ -188,6 +188,42 @@ def bench_corpus(label: str, corpus: Path, workdir: Path, commands: list, jobs_a
         log(f"textkit --help: {r['seconds']:.2f} s ({results[-1]['ratio']}x import click, rich)")
 
 
+DASK_CLUSTER = (
+    "import sys\n"
+    "from dask.distributed import LocalCluster\n"
+    "c = LocalCluster(n_workers={k}, threads_per_worker=1, processes=True, host='127.0.0.1', dashboard_address=None)\n"
+    "print(c.scheduler_address, flush=True)\n"
+    "sys.stdin.read()\n"
+    "c.close()\n"
+)
+DASK_COMMANDS = [("freq", ["freq"]), ("keywords", ["keywords"]), ("sentiment (documents)", ["sentiment"])]
+
+
+def bench_dask(label: str, corpus: Path, results: list, log) -> None:
+    """--engine dask with 1 and 2 workers against --engine local (cold, no cache), same corpus."""
+    size_mb = corpus.stat().st_size / 1e6
+    for name, args in DASK_COMMANDS:
+        base = measure([PY, "-m", "textkit", args[0], str(corpus), *args[1:], "--format", "json", "--no-cache"])
+        results.append({"corpus": label, "kind": "textkit", "name": f"{name} (local, no cache)", "jobs": 0, "cache": "none",
+                        "size_mb": size_mb, "mb_per_s": round(size_mb / base["seconds"], 2), "baseline": "-", "ratio": None, **base})
+        log(f"[{label}] {name} local --no-cache: {base['seconds']:.2f} s")
+        for k in (1, 2):
+            proc = subprocess.Popen([PY, "-c", DASK_CLUSTER.format(k=k)], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, text=True)
+            address = proc.stdout.readline().strip()
+            try:
+                r = measure([PY, "-m", "textkit", args[0], str(corpus), *args[1:], "--format", "json",
+                             "--engine", "dask", "--scheduler", address])
+            finally:
+                proc.stdin.close()
+                proc.wait(timeout=60)
+            ratio = round(r["seconds"] / base["seconds"], 3)
+            results.append({"corpus": label, "kind": "textkit", "name": f"{name} (dask, {k} worker{'s' if k > 1 else ''})",
+                            "jobs": k, "cache": "none", "size_mb": size_mb, "mb_per_s": round(size_mb / r["seconds"], 2),
+                            "baseline": "local --no-cache", "ratio": ratio, **r})
+            log(f"[{label}] {name} dask {k} workers: {r['seconds']:.2f} s ({ratio}x local; peak of the client {r['peak_mb']} MB)")
+
+
 def markdown(results: list, meta: dict) -> str:
     lines = [f"Run on {meta['date']} — {meta['machine']}", ""]
     for corpus in dict.fromkeys(r["corpus"] for r in results if r["kind"] == "baseline"):
@@ -214,6 +250,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="the onefold corpus only")
     parser.add_argument("--only", action="append", default=[], help="only commands whose name starts with this (repeatable)")
     parser.add_argument("--markdown", metavar="FILE", help="write the result tables as Markdown")
+    parser.add_argument("--dask", action="store_true", help="also time --engine dask (1 and 2 workers) on the tenfold corpus (onefold with --quick)")
     parser.add_argument("--json", metavar="FILE", default=str(ROOT / "benchmarks" / "results" / "latest.json"))
     args = parser.parse_args()
     if not KCNA.exists():
@@ -232,8 +269,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="tk-bench-") as tmp:
         work = Path(tmp)
         bench_corpus("kcna-2011", KCNA, work, commands, jobs_all, results, log)
+        if args.dask and args.quick:
+            bench_dask("kcna-2011", KCNA, results, log)
         if not args.quick:
             big = tenfold(work)
+            if args.dask:
+                bench_dask("kcna-2011 ×10", big, results, log)
             bench_corpus("kcna-2011 ×10", big, work, [c for c in commands if c[0] in TENFOLD_COMMANDS], jobs_all, results, log)
             if HEADLINES.exists():
                 bench_corpus("headlines", HEADLINES, work, [c for c in commands if c[0] in HEADLINE_COMMANDS], jobs_all, results, log)

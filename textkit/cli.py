@@ -71,6 +71,11 @@ class TextkitGroup(click.Group):
         except BrokenPipeError:
             _quiet_broken_pipe()
             ctx.exit(0)
+        finally:
+            # --engine/--scheduler configure the engine for this invocation only
+            engine = sys.modules.get("textkit.engine")
+            if engine is not None:
+                engine.configure("local", None)
 
 
 def _version() -> str:
