@@ -170,7 +170,8 @@ def bench_corpus(label: str, corpus: Path, workdir: Path, commands: list, jobs_a
         for jobs in sorted({1, jobs_all}):
             cache_dir = Path(tempfile.mkdtemp(prefix="tk-cache-", dir=workdir))
             for state in ("cold", "warm"):
-                argv = [PY, "-m", "textkit", *args[:1], str(corpus), *args[1:], "--format", "json", "--jobs", str(jobs)]
+                k = 2 if args[0] == "kwic" else 1  # kwic takes its PATTERN before the paths
+                argv = [PY, "-m", "textkit", *args[:k], str(corpus), *args[k:], "--format", "json", "--jobs", str(jobs)]
                 r = measure(argv, env={"TEXTKIT_CACHE_DIR": str(cache_dir)})
                 ratio = r["seconds"] / base[baseline]["seconds"] if base[baseline]["seconds"] else None
                 row = {"corpus": label, "kind": "textkit", "name": name, "jobs": jobs, "cache": state,
