@@ -111,3 +111,76 @@ def test_kcna_freq_equal_local_engine(runner, scheduler, kcna_2011, monkeypatch)
     monkeypatch.setattr(distributed, "CHUNK_BYTES", 2 * 2**20)
     local, dask = _both(runner, ["freq", str(kcna_2011), "--top", "0"], scheduler)
     assert local == dask
+
+
+@pytest.fixture
+def fragile_cluster():
+    """A fresh 2-worker LocalCluster (workers will be killed), allowing one worker death per task."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+        cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, silence_logs=50)
+        try:
+            yield cluster.scheduler_address
+        finally:
+            cluster.close()
+
+
+def _chunked_corpus(tmp_path, monkeypatch):
+    recs = [{"id": f"d{i}", "text": f"Document {i} speaks of friendship and unity {i % 7}. It ends here."} for i in range(600)]
+    f = write_jsonl(tmp_path / "many.jsonl", recs)
+    monkeypatch.setattr(distributed, "CHUNK_BYTES", 4000)
+    assert len(distributed.partitions([str(f)])) > 6
+    return f
+
+
+def test_worker_dying_mid_run_is_retried_and_result_is_complete(tmp_path, monkeypatch, fragile_cluster):
+    """A worker process that dies while counting one partition is replaced; the
+    partition runs again elsewhere and the result equals the local engine's."""
+    from textkit import engine
+    from textkit.info import InfoTask
+    from textkit.tokenize import AnalyzerOptions
+
+    from .dask_faults import KillWorker
+
+    f = _chunked_corpus(tmp_path, monkeypatch)
+    marker = tmp_path / "died-once"
+    tasks = (InfoTask(), KillWorker("d450", str(marker)))
+    local = engine.run(Corpus([str(f)]), AnalyzerOptions(), (InfoTask(),), jobs=1)
+    engine.configure("dask", fragile_cluster)
+    try:
+        info, n = engine.run(Corpus([str(f)]), AnalyzerOptions(), tasks)
+    finally:
+        engine.configure("local")
+    assert marker.exists(), "the fault was not injected"
+    assert info == local[0]
+    assert n == 600
+
+
+def test_worker_dying_every_time_fails_cleanly(tmp_path, monkeypatch, fragile_cluster):
+    """A partition that kills every worker it lands on ends the run with one clear
+    error (no partial counts returned as if complete)."""
+    from textkit import engine
+    from textkit.errors import TextkitError
+    from textkit.info import InfoTask
+    from textkit.tokenize import AnalyzerOptions
+
+    from .dask_faults import KillWorker
+
+    f = _chunked_corpus(tmp_path, monkeypatch)
+    marker = tmp_path / "died"
+    tasks = (InfoTask(), KillWorker("d450", str(marker), always=True))
+    engine.configure("dask", fragile_cluster)
+    try:
+        with pytest.raises(TextkitError) as err:
+            engine.run(Corpus([str(f)]), AnalyzerOptions(), tasks)
+    finally:
+        engine.configure("local")
+    assert marker.exists()
+    message = str(err.value)
+    assert message.startswith("the Dask run failed: every worker that ran partition ")
+    assert "many.jsonl from line " in message and "KilledWorker" in message
+    assert "no partial result was used" in message
+    assert "\n" not in message

@@ -110,6 +110,19 @@ def process_partition(payload: tuple[int, Partition, ReadOptions, AnalyzerOption
     return merged, corpus.stats
 
 
+def _where(part: Partition) -> str:
+    return part.path if part.byte_range is None else f"{part.path} from line {part.first_line}"
+
+
+def _failure(exc: Exception, parts: list[Partition]) -> str:
+    """One line saying why a Dask run failed; a partition whose workers all died is named."""
+    key = getattr(exc, "task", None)
+    if exc.__class__.__name__ == "KilledWorker" and isinstance(key, tuple) and isinstance(key[-1], int) and key[-1] < len(parts):
+        return (f"the Dask run failed: every worker that ran partition {key[-1]} ({_where(parts[key[-1]])}) died "
+                "(KilledWorker; the worker logs say why); no partial result was used")
+    return f"the Dask run failed ({exc.__class__.__name__}: {exc}); no partial result was used"
+
+
 def _merge_stats(into: ReadStats, other: ReadStats) -> None:
     into.skipped += other.skipped
     into.skipped_files += other.skipped_files
@@ -160,7 +173,7 @@ def imap_partials(corpus: Corpus, options: AnalyzerOptions, tasks: tuple, *, sch
         except TextkitError:
             raise
         except Exception as exc:  # a worker died or a task failed after its retries
-            raise TextkitError(f"the Dask run failed ({exc.__class__.__name__}: {exc}); no partial result was used") from exc
+            raise TextkitError(_failure(exc, parts)) from exc
         done = 0
         for partials, stats in results:
             _merge_stats(corpus.stats, stats)
