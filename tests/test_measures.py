@@ -555,3 +555,35 @@ def test_nltk_loading_falls_back_to_the_ordinary_import() -> None:
         "print(m.__name__, round(association_score('pmi', 2, 20, (42, 20), 14307668), 2))\n"
     )
     assert run_python(code) == "nltk.metrics.association 18.38"
+
+
+def test_dispersion_triples_dp_is_correctly_rounded() -> None:
+    """With integer counts, DP and DP_norm are the exact ratios (Fraction) rounded once,
+    whatever the order of the entries: no summation noise near a rounding boundary."""
+    from fractions import Fraction
+
+    from textkit.measures.dispersion import dispersion_triples
+
+    rng = np.random.default_rng(7)
+    sizes = rng.integers(0, 400, size=60)
+    sizes[3] = 0
+    S = int(sizes.sum())
+    m = int(sizes[sizes > 0].min())
+    rows, cols, vals = [], [], []
+    for t in range(40):
+        parts = rng.choice(np.flatnonzero(sizes), size=int(rng.integers(1, 30)), replace=False)
+        for p in parts:
+            rows.append(t)
+            cols.append(int(p))
+            vals.append(int(rng.integers(1, int(sizes[p]) + 1)))
+    perm = rng.permutation(len(rows))
+    for order in (np.arange(len(rows)), perm):
+        r, c, v = np.asarray(rows)[order], np.asarray(cols)[order], np.asarray(vals)[order]
+        dp_arr, dpn_arr, _ = dispersion_triples(r, c, v, sizes, 40)
+        for t in range(40):
+            sel = r == t
+            counts = dict(zip(c[sel].tolist(), v[sel].tolist(), strict=True))
+            f = sum(counts.values())
+            exact = Fraction(1, 2) * sum(abs(Fraction(counts.get(j, 0), f) - Fraction(int(sizes[j]), S)) for j in range(60))
+            assert dp_arr[t] == float(exact)
+            assert dpn_arr[t] == float(exact / (1 - Fraction(m, S)))

@@ -77,6 +77,71 @@ class Task:
     def finish(self, merged: Any, analyzer: Analyzer) -> Any:
         return merged
 
+    #: A task that sets ``columnar`` gets the batch as token-id columns
+    #: (:meth:`map_columns`) instead of :class:`Item` objects: the cached ids are
+    #: used as they are, without turning every token back into a string.
+    columnar = False
+
+    def map_columns(self, segments: list[Columns], analyzer: Analyzer) -> Any:
+        """The partial of a batch given as :class:`Columns` segments (columnar tasks)."""
+        raise NotImplementedError
+
+
+class Columns:
+    """Selected documents of a batch as token-id columns (one segment: one cache
+    chunk, or one run of freshly tokenized documents).
+
+    ``vocab`` lists token strings (distinct within the segment); ``ids``
+    (``array('I')``) gives the token ids of the documents one after another;
+    ``ntok`` (``array('q')``) each document's number of tokens; ``docs`` the
+    documents and ``first`` the corpus index of the first one. The segments of
+    a batch are in corpus order; each has its own vocabulary.
+    """
+
+    __slots__ = ("vocab", "ids", "ntok", "docs", "first")
+
+    def __init__(self, vocab: list[str], ids: Any, ntok: Any, docs: list[Document], first: int) -> None:
+        self.vocab = vocab
+        self.ids = ids
+        self.ntok = ntok
+        self.docs = docs
+        self.first = first
+
+    @classmethod
+    def from_block(cls, block: Any, positions: list[int], docs: list[Document], first: int) -> Columns:
+        """The documents at ``positions`` of a :class:`cache.TokBlock` (``docs``: those documents)."""
+        if len(positions) == len(block) and (not positions or positions[-1] == len(positions) - 1):
+            return cls(block.vocab, block.ids, block.ntok, docs, first)
+        tok_start, _ = block._starts()
+        ids = block.ids[:0]
+        ntok = block.ntok[:0]
+        src = block.ids
+        for p in positions:
+            a, b = tok_start[p], tok_start[p + 1]
+            ids.extend(src[a:b])
+            ntok.append(b - a)
+        return cls(block.vocab, ids, ntok, docs, first)
+
+    @classmethod
+    def from_items(cls, items: list[Item]) -> Columns:
+        """Columns of tokenized items (for a columnar task called with items)."""
+        block = _cache.TokBlock.from_tokenized([it.tok for it in items])
+        return cls(block.vocab, block.ids, block.ntok, [it.doc for it in items], items[0].index if items else 0)
+
+
+def _check_ids(block: Any) -> None:
+    """Raise IndexError when a cached block's ids point outside its vocabulary
+    (columnar tasks index with the ids without looking them up one by one)."""
+    import numpy as np
+
+    if len(block.ids) and int(np.frombuffer(block.ids, dtype=np.uint32).max()) >= len(block.vocab):
+        raise IndexError("token id outside the vocabulary")
+
+
+def map_tasks(tasks: tuple[Task, ...], analyzer: Analyzer, items: list[Item] | None, columns: list[Columns] | None) -> list[Any]:
+    """Every task's partial of one batch: columnar tasks get ``columns``, the others ``items``."""
+    return [t.map_columns(columns, analyzer) if t.columnar else t.map(items, analyzer) for t in tasks]
+
 
 def default_jobs() -> int:
     """The default number of worker processes: the cores this process may use."""
@@ -128,7 +193,8 @@ def process_batch(payload: tuple[int, list[Document], AnalyzerOptions, tuple[Tas
     first, docs, options, tasks = payload
     analyzer = _analyzer_for(options)
     items = tokenize_batch(first, docs, analyzer)
-    return [task.map(items, analyzer) for task in tasks]
+    columns = [Columns.from_items(items)] if any(t.columnar for t in tasks) else None
+    return map_tasks(tasks, analyzer, items, columns)
 
 
 # -- one unit of work --------------------------------------------------------------
@@ -156,36 +222,61 @@ def process_unit(payload: tuple[int, list[tuple], AnalyzerOptions, tuple[Task, .
     """
     first, segments, options, tasks = payload
     analyzer = _analyzer_for(options)
+    want_cols = any(t.columnar for t in tasks)
+    want_items = not all(t.columnar for t in tasks)
     items: list[Item] = []
+    columns: list[Columns] = []
     kept: list[Any] = []
     index = first
     for seg in segments:
         if seg[0] == "c":
             _, source, k, origin, positions = seg
             block, docs = _cached_chunk(source, k, origin)
+            seg_first = index
             try:
-                if 2 * len(positions) >= len(block):
-                    block.decode()
-                for pos, tok in zip(positions, block.tokenized_many(positions), strict=True):
-                    items.append(Item(docs[pos], tok, index))
-                    index += 1
+                if want_items:
+                    if 2 * len(positions) >= len(block):
+                        block.decode()
+                    for pos, tok in zip(positions, block.tokenized_many(positions), strict=True):
+                        items.append(Item(docs[pos], tok, index))
+                        index += 1
+                if want_cols and positions:
+                    _check_ids(block)
+                    columns.append(Columns.from_block(block, positions, [docs[p] for p in positions], seg_first))
             except (IndexError, ValueError, OverflowError) as exc:
                 raise _cache.CacheError(f"chunk {k} refers outside its vocabulary") from exc
+            if not want_items:
+                index += len(positions)
         else:
             keep = seg[2]
             analyze = analyzer.analyze
             toks = []
-            for doc, selected in seg[1]:
+            sel_toks = []
+            sel_docs = []
+            sel_pos = []
+            seg_first = index
+            for j, (doc, selected) in enumerate(seg[1]):
                 tok = analyze(doc.text)
                 if selected:
-                    items.append(Item(doc, tok, index))
+                    if want_items:
+                        items.append(Item(doc, tok, index))
+                    sel_toks.append(tok)
+                    sel_docs.append(doc)
+                    sel_pos.append(j)
                     index += 1
                 if keep:
                     toks.append(tok)
+            block = _cache.TokBlock.from_tokenized(toks) if keep else None
             if keep:
-                kept.append(_cache.TokBlock.from_tokenized(toks))
-    partials = [task.map(items, analyzer) for task in tasks] if items else None
-    return partials, kept
+                kept.append(block)
+            if want_cols and sel_docs:
+                if block is None:
+                    block = _cache.TokBlock.from_tokenized(sel_toks)
+                    sel_pos = list(range(len(sel_toks)))
+                columns.append(Columns.from_block(block, sel_pos, sel_docs, seg_first))
+    if index == first:
+        return None, kept
+    return map_tasks(tasks, analyzer, items, columns), kept
 
 
 class _ChunkRef:

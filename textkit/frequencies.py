@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .corpus import Corpus
-from .engine import Item, Task, run
+from .engine import Columns, Item, Task, run
 from .errors import EmptyResultError
 from .tokenize import Analyzer, AnalyzerOptions
 
@@ -69,66 +69,101 @@ def freq_columns(by: str | None) -> list[str]:
 
 @dataclass
 class FreqPartial:
-    """Mergeable counts: term ids by token position, document sizes and groups.
+    """Mergeable counts: (document, term, count) triples, document sizes and groups.
 
-    ``chunks`` hold, batch by batch in corpus order, the id (into ``terms``) of the term
-    starting at each token position, ``-1`` where none does. ``index`` (term → id) is
-    built on the first merge (map results, which workers send, do not carry it).
+    ``tid``, ``doc`` and ``cnt`` are lists of ``int32`` arrays (one per batch, in corpus
+    order): term ``tid[k]`` (an index into ``terms``) occurs ``cnt[k]`` times in document
+    ``doc[k]`` (numbered from 0 within this partial). With ``positions`` (``--parts``),
+    ``pos_ids`` also hold the id of the term starting at every token position (``-1``
+    where none does). ``index`` (term → id) is built on the first merge (map results,
+    which workers send, do not carry it).
     """
 
     terms: list[str] = field(default_factory=list)
-    chunks: list[Any] = field(default_factory=list)
+    tid: list[Any] = field(default_factory=list)
+    doc: list[Any] = field(default_factory=list)
+    cnt: list[Any] = field(default_factory=list)
+    pos_ids: list[Any] | None = None
     doc_tokens: array = field(default_factory=lambda: array("q"))
     groups: list[str | None] = field(default_factory=list)
     index: dict[str, int] | None = None
 
 
-class FreqTask(Task):
-    """Term ids at every token position (unigrams or n-grams), per-document sizes and groups."""
+def _triples(ids: Any, ntok: Any, n_terms: int) -> tuple[Any, Any, Any]:
+    """(document, term, count) of the term ids at every token position (``-1``: none),
+    documents of ``ntok`` tokens one after another; sorted by document, then term."""
+    import numpy as np
 
-    def __init__(self, ngram: int = 1, by: str | None = None) -> None:
+    doc = np.repeat(np.arange(len(ntok), dtype=np.int64), ntok)
+    hit = ids >= 0
+    if not hit.all():
+        doc, ids = doc[hit], ids[hit]
+    key, cnt = np.unique(doc * max(n_terms, 1) + ids, return_counts=True)
+    return (key // max(n_terms, 1)).astype(np.int32), (key % max(n_terms, 1)).astype(np.int32), cnt.astype(np.int32)
+
+
+class FreqTask(Task):
+    """Per-document term counts (unigrams or n-grams), document sizes and groups;
+    with ``positions``, also the term at every token position (for ``--parts``)."""
+
+    def __init__(self, ngram: int = 1, by: str | None = None, positions: bool = False) -> None:
         if ngram < 1:
             raise ValueError(f"ngram must be at least 1, got {ngram}")
         self.ngram = ngram
         self.by = by
+        self.positions = positions
+        # unigrams are counted straight from the token ids (cached or fresh)
+        self.columnar = ngram == 1
+
+    def _partial(self, terms: list[str], ids: Any, ntok: Any, docs: list) -> FreqPartial:
+        import numpy as np
+
+        doc, tid, cnt = _triples(ids, np.asarray(ntok, dtype=np.int64), len(terms))
+        by = self.by
+        return FreqPartial(
+            terms=terms, tid=[tid], doc=[doc], cnt=[cnt],
+            pos_ids=[ids.astype(np.int32)] if self.positions else None,
+            doc_tokens=array("q", ntok),
+            groups=[d.get(by) for d in docs] if by else [None] * len(docs),
+        )
+
+    def map_columns(self, segments: list[Columns], analyzer: Analyzer) -> FreqPartial:
+        import numpy as np
+
+        out: FreqPartial | None = None
+        for seg in segments:
+            ids = np.frombuffer(seg.ids, dtype=np.uint32).astype(np.int64)
+            part = self._partial(seg.vocab, ids, seg.ntok, seg.docs)
+            out = part if out is None else self.merge(out, part)
+        return out if out is not None else FreqPartial(pos_ids=[] if self.positions else None)
 
     def map(self, items: list[Item], analyzer: Analyzer) -> FreqPartial:
+        import numpy as np
+
+        if self.ngram == 1:
+            return self.map_columns([Columns.from_items(items)] if items else [], analyzer)
+        # n-grams: the id of the n-gram starting at each position (-1 for none)
         vocab: dict[str, int] = {}
         ids = array("i")
-        doc_tokens = array("q")
-        groups: list[str | None] = []
         n = self.ngram
-        by = self.by
-        if n == 1:
-            # every token gets an id (types in order of first use); which are listed is
-            # decided once per term in finish
-            stream: list[str] = []
-            for it in items:
-                stream.extend(it.tok.tokens)
-                doc_tokens.append(len(it.tok.tokens))
-                groups.append(it.doc.get(by) if by else None)
-            vocab = {t: i for i, t in enumerate(dict.fromkeys(stream))}
-            ids = array("i", map(vocab.__getitem__, stream))
-        else:
-            listed = analyzer.listed
-            for it in items:
-                toks = it.tok.tokens
-                bounds = it.tok.bounds
-                ok = [listed(t) for t in toks]
-                out = [-1] * len(toks)
-                for s in range(len(bounds) - 1):
-                    lo, hi = bounds[s], bounds[s + 1]
-                    for p in range(lo, hi - n + 1):
-                        if all(ok[p : p + n]):
-                            gram = " ".join(toks[p : p + n])
-                            i = vocab.get(gram)
-                            if i is None:
-                                i = vocab[gram] = len(vocab)
-                            out[p] = i
-                ids.extend(out)
-                doc_tokens.append(len(toks))
-                groups.append(it.doc.get(by) if by else None)
-        return FreqPartial(terms=list(vocab), chunks=[ids], doc_tokens=doc_tokens, groups=groups)
+        listed = analyzer.listed
+        for it in items:
+            toks = it.tok.tokens
+            bounds = it.tok.bounds
+            ok = [listed(t) for t in toks]
+            out = [-1] * len(toks)
+            for s in range(len(bounds) - 1):
+                lo, hi = bounds[s], bounds[s + 1]
+                for p in range(lo, hi - n + 1):
+                    if all(ok[p : p + n]):
+                        gram = " ".join(toks[p : p + n])
+                        i = vocab.get(gram)
+                        if i is None:
+                            i = vocab[gram] = len(vocab)
+                        out[p] = i
+            ids.extend(out)
+        ntok = [len(it.tok.tokens) for it in items]
+        return self._partial(list(vocab), np.frombuffer(ids, dtype=np.int32).astype(np.int64), ntok, [it.doc for it in items])
 
     def merge(self, left: FreqPartial, right: FreqPartial) -> FreqPartial:
         import numpy as np
@@ -137,16 +172,18 @@ class FreqTask(Task):
             left.index = {t: i for i, t in enumerate(left.terms)}
         index = left.index
         terms = left.terms
+        for t in [t for t in right.terms if t not in index]:
+            index[t] = len(terms)
+            terms.append(t)
         mapping = np.empty(len(right.terms) + 1, dtype=np.int32)
-        for j, t in enumerate(right.terms):
-            i = index.get(t)
-            if i is None:
-                i = index[t] = len(terms)
-                terms.append(t)
-            mapping[j] = i
+        mapping[:-1] = np.fromiter(map(index.__getitem__, right.terms), dtype=np.int32, count=len(right.terms))
         mapping[-1] = -1  # id -1 (no term) stays -1
-        for chunk in right.chunks:
-            left.chunks.append(mapping[np.frombuffer(chunk, dtype=np.int32) if isinstance(chunk, array) else chunk])
+        offset = len(left.doc_tokens)
+        left.tid.extend(mapping[t] for t in right.tid)
+        left.doc.extend(d + np.int32(offset) for d in right.doc)
+        left.cnt.extend(right.cnt)
+        if left.pos_ids is not None and right.pos_ids is not None:
+            left.pos_ids.extend(mapping[c] for c in right.pos_ids)
         left.doc_tokens.extend(right.doc_tokens)
         left.groups.extend(right.groups)
         return left
@@ -154,71 +191,87 @@ class FreqTask(Task):
     def finish(self, merged: FreqPartial, analyzer: Analyzer) -> FreqCounts:
         import numpy as np
 
-        chunks = [
-            np.frombuffer(c, dtype=np.int32) if isinstance(c, array) else np.asarray(c, dtype=np.int32)
-            for c in merged.chunks
-        ]
-        ids = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+        def cat(chunks: list[Any]) -> Any:
+            return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+
         terms = merged.terms
+        tid, doc, cnt = cat(merged.tid), cat(merged.doc), cat(merged.cnt)
         doc_len = np.frombuffer(merged.doc_tokens, dtype=np.int64) if len(merged.doc_tokens) else np.zeros(0, dtype=np.int64)
-        pos = np.flatnonzero(ids >= 0)
-        tid = ids[pos]
+        keep = None
         if self.ngram == 1 and len(terms):
             listed = analyzer.listed
             keep = np.fromiter((listed(t) for t in terms), dtype=bool, count=len(terms))
             sel = keep[tid]
-            pos, tid = pos[sel], tid[sel]
-        return FreqCounts(terms, pos, tid, doc_len, list(merged.groups), self.by)
+            tid, doc, cnt = tid[sel], doc[sel], cnt[sel]
+        pos = ptid = None
+        if merged.pos_ids is not None:
+            ids = cat(merged.pos_ids)
+            pos = np.flatnonzero(ids >= 0)
+            ptid = ids[pos]
+            if keep is not None:
+                sel = keep[ptid]
+                pos, ptid = pos[sel], ptid[sel]
+        return FreqCounts(terms, tid, doc, cnt, doc_len, list(merged.groups), self.by, pos, ptid)
 
 
 @dataclass
 class FreqCounts:
-    """Every occurrence of a listed term: its token position ``pos`` in the corpus stream
-    and its term id ``tid``; the documents' sizes ``doc_len`` and their values ``groups``
-    of the field ``by`` (``None`` when not grouped)."""
+    """The counts of every listed term: triples (``tid``, ``doc``, ``cnt``) saying that
+    term ``tid`` occurs ``cnt`` times in document ``doc`` (in corpus order), the
+    documents' sizes ``doc_len`` and their values ``groups`` of the field ``by``
+    (``None`` when not grouped); with positions (``--parts``) also every occurrence's
+    token position ``pos`` in the corpus stream and term ``pos_tid``."""
 
     terms: list[str]
-    pos: Any
     tid: Any
+    doc: Any
+    cnt: Any
     doc_len: Any
     groups: list[str | None]
     by: str | None = None
+    pos: Any = None
+    pos_tid: Any = None
 
 
 @dataclass
 class GroupTable:
-    """Counts of one group: per-term totals, documents, the terms × parts matrix and sizes."""
+    """Counts of one group: per-term totals and documents, and the (term, part, count)
+    entries and part sizes that dispersion is computed from."""
 
     group: str | None
     tokens: int
     term_ids: Any  # global term ids of the rows below
     counts: Any
     docs: Any
-    parts_matrix: Any  # scipy CSR, rows = term_ids, columns = parts
+    part_rows: Any  # global term ids of the entries
+    part_cols: Any
+    part_counts: Any
     part_sizes: Any
+    n_terms: int = 0
 
 
 def group_tables(counts: FreqCounts, *, parts: int | None = None, warn: Warn | None = None) -> list[GroupTable]:
-    """Cut the occurrences into groups (sorted by key) and, per group, into parts.
+    """Cut the counts into groups (sorted by key) and, per group, into parts.
 
     Documents without a value for the grouping field are left out (``warn`` says how
     many).
     """
     import numpy as np
-    import scipy.sparse as sp
 
     by = counts.by
     doc_len = counts.doc_len
     n_docs = len(doc_len)
+    n_terms = len(counts.terms)
+    if parts and counts.pos is None:
+        raise ValueError("parts need the counts of FreqTask(positions=True)")
     doc_start = np.zeros(n_docs + 1, dtype=np.int64)
     np.cumsum(doc_len, out=doc_start[1:])
-    doc_of = (np.searchsorted(doc_start, counts.pos, side="right") - 1).astype(np.int32)
-    n_terms = len(counts.terms)
 
     def table(key: str | None, docs_g: Any, sel: Any) -> GroupTable:
-        # docs_g: the group's documents (corpus order); sel: its occurrences (corpus order)
+        # docs_g: the group's documents (corpus order); sel: its entries
         tid = counts.tid if sel is None else counts.tid[sel]
-        doc = doc_of if sel is None else doc_of[sel]
+        doc = counts.doc if sel is None else counts.doc[sel]
+        cnt = counts.cnt if sel is None else counts.cnt[sel]
         if docs_g is None:
             sizes_docs = doc_len
             dloc = doc
@@ -230,31 +283,30 @@ def group_tables(counts: FreqCounts, *, parts: int | None = None, warn: Warn | N
             n_cols = len(docs_g)
             sizes_docs = doc_len[docs_g]
         total = int(sizes_docs.sum())
-        # the group's terms, in id order, as matrix rows
-        term_counts = np.bincount(tid, minlength=n_terms)
+        term_counts = np.bincount(tid, weights=cnt, minlength=n_terms).astype(np.int64)
+        term_docs = np.bincount(tid, minlength=n_terms).astype(np.int64)
         present = np.flatnonzero(term_counts)
-        remap = np.zeros(n_terms, dtype=np.int32)
-        remap[present] = np.arange(len(present), dtype=np.int32)
-        row = remap[tid]
-        ones = np.ones(len(tid), dtype=np.int32)
-        by_doc = sp.coo_matrix((ones, (row, dloc)), shape=(len(present), n_cols)).tocsr()
-        by_doc.sum_duplicates()
-        term_docs = np.diff(by_doc.indptr).astype(np.int64)
         if parts:
             # the position of each occurrence in the group's own token stream
+            pos, ptid = counts.pos, counts.pos_tid
+            pdoc = np.searchsorted(doc_start, pos, side="right") - 1
+            if docs_g is not None:
+                ok = local[pdoc] >= 0
+                pos, ptid, pdoc = pos[ok], ptid[ok], pdoc[ok]
             gstart = np.zeros(n_cols + 1, dtype=np.int64)
             np.cumsum(sizes_docs, out=gstart[1:])
-            pos = counts.pos if sel is None else counts.pos[sel]
-            gpos = gstart[dloc] + (pos - doc_start[doc])
+            pdl = pdoc if docs_g is None else local[pdoc]
+            gpos = gstart[pdl] + (pos - doc_start[pdoc])
             bounds = (np.arange(parts + 1, dtype=np.int64) * total) // parts
             part = np.searchsorted(bounds, gpos, side="right") - 1
+            key_, pc = np.unique(ptid.astype(np.int64) * parts + part, return_counts=True)
+            rows, cols, vals = key_ // parts, key_ % parts, pc
             part_sizes = np.diff(bounds)
-            matrix = sp.coo_matrix((ones, (row, part)), shape=(len(present), parts)).tocsr()
-            matrix.sum_duplicates()
         else:
+            rows, cols, vals = tid, dloc, cnt
             part_sizes = sizes_docs
-            matrix = by_doc
-        return GroupTable(key, total, present, term_counts[present].astype(np.int64), term_docs, matrix, part_sizes)
+        return GroupTable(key, total, present, term_counts[present], term_docs[present],
+                          rows, cols, vals, part_sizes, n_terms)
 
     if not by:
         return [table(None, None, None)] if n_docs else []
@@ -269,9 +321,9 @@ def group_tables(counts: FreqCounts, *, parts: int | None = None, warn: Warn | N
     doc_group = np.fromiter(
         (key_index[g] if g is not None else -1 for g in counts.groups), dtype=np.int32, count=n_docs
     )
-    occ_group = doc_group[doc_of]
-    order = np.argsort(occ_group, kind="stable")  # corpus order within each group
-    cuts = np.searchsorted(occ_group[order], np.arange(len(keys) + 1))
+    ent_group = doc_group[counts.doc]
+    order = np.argsort(ent_group, kind="stable")  # corpus order within each group
+    cuts = np.searchsorted(ent_group[order], np.arange(len(keys) + 1))
     doc_order = np.argsort(doc_group, kind="stable")
     doc_cuts = np.searchsorted(doc_group[doc_order], np.arange(len(keys) + 1))
     return [
@@ -281,22 +333,29 @@ def group_tables(counts: FreqCounts, *, parts: int | None = None, warn: Warn | N
 
 
 def _measures(table: GroupTable, rows: Any) -> tuple[Any, Any, Any]:
-    """DP, DP_norm and Juilland's D of the selected matrix rows (rounded; NaN = undefined)."""
+    """DP, DP_norm and Juilland's D of the table's rows ``rows`` (rounded; NaN = undefined)."""
     import numpy as np
 
-    from .measures.dispersion import dispersion_matrix
+    from .measures.dispersion import dispersion_triples
 
     if len(rows) == 0 or table.tokens == 0:
         empty = np.zeros(0)
         return empty, empty, empty
-    dp, dp_norm, d = dispersion_matrix(table.parts_matrix[rows], table.part_sizes)
-    return np.round(dp, ROUND), np.round(dp_norm, ROUND), np.round(d, ROUND)
+    dp, dp_norm, d = dispersion_triples(table.part_rows, table.part_cols, table.part_counts,
+                                        table.part_sizes, table.n_terms)
+    pick = table.term_ids[rows]
+    return np.round(dp[pick], ROUND), np.round(dp_norm[pick], ROUND), np.round(d[pick], ROUND)
 
 
 def _num(value: float) -> float | None:
     """A Python float, or None for NaN (undefined)."""
     value = float(value)
     return None if value != value else value
+
+
+def _nums(values: Any) -> list[float | None]:
+    """Python floats, None for NaN (undefined)."""
+    return [None if v != v else v for v in values.tolist()]
 
 
 def _per_million(count: int, tokens: int) -> float:
@@ -328,21 +387,22 @@ def frequency_rows(
         if top:
             order = order[:top]
         rows = np.asarray(order, dtype=np.int64)
-        dp, dp_norm, d = _measures(table, rows)
-        for rank, (r, a, b, c) in enumerate(zip(order, dp.tolist(), dp_norm.tolist(), d.tolist(), strict=True), start=1):
+        dp, dp_norm, d = (_nums(x) for x in _measures(table, rows))
+        tokens = table.tokens
+        group = table.group
+        for rank, (r, a, b, c) in enumerate(zip(order, dp, dp_norm, d, strict=True), start=1):
             count = cnt[r]
-            row: dict = {"group": table.group} if by else {}
-            row.update(
-                term=terms[tids[r]],
-                count=count,
-                per_million=_per_million(count, table.tokens),
-                docs=docs[r],
-                dp=_num(a),
-                dp_norm=_num(b),
-                juilland_d=_num(c),
-                rank=rank,
-            )
-            out.append(row)
+            row = {
+                "term": terms[tids[r]],
+                "count": count,
+                "per_million": count * 1_000_000 / tokens if tokens else 0.0,
+                "docs": docs[r],
+                "dp": a,
+                "dp_norm": b,
+                "juilland_d": c,
+                "rank": rank,
+            }
+            out.append({"group": group, **row} if by else row)
     return out
 
 
@@ -354,9 +414,11 @@ def count_terms(
     by: str | None = None,
     jobs: int | None = 1,
     progress: Callable[[int, int], None] | None = None,
+    positions: bool = False,
 ) -> FreqCounts:
-    """Read and tokenize ``corpus`` once and return every occurrence of a listed term."""
-    (counts,) = run(corpus, options or AnalyzerOptions(), [FreqTask(ngram, by)], jobs=jobs, progress=progress)
+    """Read and tokenize ``corpus`` once and return the counts of every listed term
+    (with ``positions``, also where each occurrence is: needed for ``parts``)."""
+    (counts,) = run(corpus, options or AnalyzerOptions(), [FreqTask(ngram, by, positions)], jobs=jobs, progress=progress)
     return counts
 
 
@@ -400,7 +462,7 @@ def term_frequencies(
     :class:`~textkit.errors.EmptyResultError` when no document has the ``by`` field.
     """
     _check(ngram, parts, min_count, min_docs, top)
-    counts = count_terms(corpus, options, ngram=ngram, by=by, jobs=jobs, progress=progress)
+    counts = count_terms(corpus, options, ngram=ngram, by=by, jobs=jobs, progress=progress, positions=parts is not None)
     return frequency_rows(counts, parts=parts, min_count=min_count, min_docs=min_docs, top=top, warn=warn)
 
 
@@ -429,7 +491,7 @@ def dispersion(
     import numpy as np
 
     _check(ngram, parts, 0, 0, 0)
-    counts = count_terms(corpus, options, ngram=ngram, by=by, jobs=jobs, progress=progress)
+    counts = count_terms(corpus, options, ngram=ngram, by=by, jobs=jobs, progress=progress, positions=parts is not None)
     out: list[dict] = []
     wanted = list(dict.fromkeys(terms)) if terms is not None else None
     for table in group_tables(counts, parts=parts, warn=warn):

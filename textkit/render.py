@@ -43,8 +43,16 @@ def clean(value: Any) -> Any:
     return str(value)
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+
+
 def _json(row: dict) -> str:
-    return json.dumps(clean(row), ensure_ascii=False, allow_nan=False)
+    # plain rows (str, int, float, None, lists, dicts) are encoded as they are;
+    # NaN/inf (ValueError) and numpy scalars or other objects (TypeError) are cleaned first
+    try:
+        return _ENCODER.encode(row)
+    except (ValueError, TypeError):
+        return _ENCODER.encode(clean(row))
 
 
 def csv_cell(value: Any) -> str:
@@ -117,16 +125,28 @@ def render(
 ) -> None:
     """Write ``rows`` (dicts with keys ``columns``) to ``out`` in ``fmt``."""
     out = out or sys.stdout
-    if fmt == "json":
+    if fmt in ("json", "jsonl"):
+        # rows are written in slices of up to 512 (fewer writes; a stream still
+        # reaches the reader slice by slice)
+        sep = ",\n" if fmt == "json" else "\n"
+        pending: list[str] = []
         first = True
         for row in rows:
-            out.write("[\n" if first else ",\n")
-            out.write(_json(row))
-            first = False
-        out.write("[]\n" if first else "\n]\n")
-    elif fmt == "jsonl":
-        for row in rows:
-            out.write(_json(row))
+            pending.append(_json(row))
+            if len(pending) >= 512:
+                out.write(("[\n" if first else sep) if fmt == "json" else "")
+                out.write(sep.join(pending))
+                out.write("\n" if fmt == "jsonl" else "")
+                first = False
+                pending = []
+        if fmt == "json":
+            if pending:
+                out.write("[\n" if first else sep)
+                out.write(sep.join(pending))
+                first = False
+            out.write("[]\n" if first else "\n]\n")
+        elif pending:
+            out.write("\n".join(pending))
             out.write("\n")
     elif fmt in ("csv", "tsv"):
         writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
