@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 
 import pytest
 
@@ -275,3 +276,40 @@ def test_kcna_per_doc_equals_tfidf_vectorizer(kcna_2011):
         j = int(names.searchsorted(r["term"]))
         worst = max(worst, abs(r["score"] - matrix[row_of[r["id"]], j]))
     assert worst < 1e-9
+
+
+@pytest.mark.parametrize("sublinear_tf", [False, True])
+@pytest.mark.parametrize("smooth_idf", [True, False])
+@pytest.mark.parametrize("norm", ["l2", "l1", "none"])
+@pytest.mark.parametrize("dfs", [(1, 1.0), (2, 0.8), (0.05, 30)])
+def test_weigh_equals_scikit_learn(sublinear_tf, smooth_idf, norm, dfs):
+    """textkit's NumPy weighting gives scikit-learn's TfidfVectorizer weights on
+    random counts (entries given in a shuffled order), for every option."""
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from textkit.keywords import DocTerms, weigh
+
+    rng = np.random.default_rng(11)
+    vocab = [f"w{i:03d}" for i in rng.permutation(120)]
+    docs = [list(rng.choice(vocab, size=int(rng.integers(0, 60)))) for _ in range(80)]
+    rows, tids, cnts = [], [], []
+    index = {t: i for i, t in enumerate(vocab)}
+    for r, d in enumerate(docs):
+        for t, c in Counter(d).items():
+            rows.append(r)
+            tids.append(index[t])
+            cnts.append(c)
+    perm = rng.permutation(len(rows))
+    dt = DocTerms([(str(i), None) for i in range(len(docs))], vocab,
+                  np.asarray(rows)[perm], np.asarray(tids)[perm], np.asarray(cnts)[perm])
+    min_df, max_df = dfs
+    w = weigh(dt, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf, smooth_idf=smooth_idf, norm=norm)
+    vec = TfidfVectorizer(analyzer=lambda d: d, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf,
+                          smooth_idf=smooth_idf, norm=None if norm == "none" else norm)
+    ref = vec.fit_transform(docs).tocsr()
+    ref.sort_indices()
+    assert w.terms == list(vec.get_feature_names_out())
+    np.testing.assert_array_equal(w.indptr, ref.indptr)
+    np.testing.assert_array_equal(w.col, ref.indices)
+    np.testing.assert_allclose(w.weight, ref.data, rtol=1e-15, atol=0)

@@ -587,3 +587,26 @@ def test_dispersion_triples_dp_is_correctly_rounded() -> None:
             exact = Fraction(1, 2) * sum(abs(Fraction(counts.get(j, 0), f) - Fraction(int(sizes[j]), S)) for j in range(60))
             assert dp_arr[t] == float(exact)
             assert dpn_arr[t] == float(exact / (1 - Fraction(m, S)))
+
+
+def test_dispersion_triples_same_in_slices(monkeypatch) -> None:
+    """Reading the entries a few at a time (bounded memory) gives the same DP bits
+    (exact integer sums) and the same D up to float summation order."""
+    from textkit.measures import dispersion as disp
+
+    rng = np.random.default_rng(3)
+    sizes = rng.integers(1, 300, size=50)
+    rows = rng.integers(0, 30, size=400)
+    cols = rng.integers(0, 50, size=400)
+    key = np.unique(rows * 50 + cols)
+    rows, cols = key // 50, key % 50
+    vals = np.minimum(rng.integers(1, 20, size=len(rows)), sizes[cols])
+    whole = disp.dispersion_triples(rows, cols, vals, sizes, 30)
+    floats = disp.dispersion_triples(rows, cols, vals + 0.5, sizes, 30)  # the float path
+    monkeypatch.setattr(disp, "SLICE", 7)
+    sliced = disp.dispersion_triples(rows, cols, vals, sizes, 30)
+    np.testing.assert_array_equal(whole[0], sliced[0])
+    np.testing.assert_array_equal(whole[1], sliced[1])
+    np.testing.assert_allclose(whole[2], sliced[2], rtol=1e-12)
+    for a, b in zip(floats, disp.dispersion_triples(rows, cols, vals + 0.5, sizes, 30), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

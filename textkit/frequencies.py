@@ -86,6 +86,7 @@ class FreqPartial:
     pos_ids: list[Any] | None = None
     doc_tokens: array = field(default_factory=lambda: array("q"))
     groups: list[str | None] = field(default_factory=list)
+    labels: list[tuple] = field(default_factory=list)  # (id, title) per document, when asked for
     index: dict[str, int] | None = None
 
 
@@ -106,12 +107,13 @@ class FreqTask(Task):
     """Per-document term counts (unigrams or n-grams), document sizes and groups;
     with ``positions``, also the term at every token position (for ``--parts``)."""
 
-    def __init__(self, ngram: int = 1, by: str | None = None, positions: bool = False) -> None:
+    def __init__(self, ngram: int = 1, by: str | None = None, positions: bool = False, labels: bool = False) -> None:
         if ngram < 1:
             raise ValueError(f"ngram must be at least 1, got {ngram}")
         self.ngram = ngram
         self.by = by
         self.positions = positions
+        self.labels = labels
         # unigrams are counted straight from the token ids (cached or fresh)
         self.columnar = ngram == 1
 
@@ -125,6 +127,7 @@ class FreqTask(Task):
             pos_ids=[ids.astype(np.int32)] if self.positions else None,
             doc_tokens=array("q", ntok),
             groups=[d.get(by) for d in docs] if by else [None] * len(docs),
+            labels=[(d.id, d.title) for d in docs] if self.labels else [],
         )
 
     def map_columns(self, segments: list[Columns], analyzer: Analyzer) -> FreqPartial:
@@ -186,6 +189,7 @@ class FreqTask(Task):
             left.pos_ids.extend(mapping[c] for c in right.pos_ids)
         left.doc_tokens.extend(right.doc_tokens)
         left.groups.extend(right.groups)
+        left.labels.extend(right.labels)
         return left
 
     def finish(self, merged: FreqPartial, analyzer: Analyzer) -> FreqCounts:
@@ -195,7 +199,13 @@ class FreqTask(Task):
             return np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
 
         terms = merged.terms
-        tid, doc, cnt = cat(merged.tid), cat(merged.doc), cat(merged.cnt)
+        # concatenated one column at a time, each column's pieces freed at once
+        tid = cat(merged.tid)
+        merged.tid = []
+        doc = cat(merged.doc)
+        merged.doc = []
+        cnt = cat(merged.cnt)
+        merged.cnt = []
         doc_len = np.frombuffer(merged.doc_tokens, dtype=np.int64) if len(merged.doc_tokens) else np.zeros(0, dtype=np.int64)
         keep = None
         if self.ngram == 1 and len(terms):
@@ -206,12 +216,13 @@ class FreqTask(Task):
         pos = ptid = None
         if merged.pos_ids is not None:
             ids = cat(merged.pos_ids)
+            merged.pos_ids = []
             pos = np.flatnonzero(ids >= 0)
             ptid = ids[pos]
             if keep is not None:
                 sel = keep[ptid]
                 pos, ptid = pos[sel], ptid[sel]
-        return FreqCounts(terms, tid, doc, cnt, doc_len, list(merged.groups), self.by, pos, ptid)
+        return FreqCounts(terms, tid, doc, cnt, doc_len, list(merged.groups), self.by, pos, ptid, merged.labels)
 
 
 @dataclass
@@ -231,6 +242,7 @@ class FreqCounts:
     by: str | None = None
     pos: Any = None
     pos_tid: Any = None
+    labels: list[tuple] = field(default_factory=list)
 
 
 @dataclass

@@ -3,8 +3,9 @@
 The analyzer lists the terms of each document (stop words, ``min_length`` and
 ``no_numbers`` applied; n-grams built inside sentences, see :func:`ngram_terms`);
 a :class:`KeywordsTask` counts them per document (or per group) in mergeable
-pieces; :func:`keywords` builds the sparse document-term matrix and hands it to
-scikit-learn's ``TfidfTransformer``, so the weighting is exactly scikit-learn's.
+pieces; :func:`weigh` applies scikit-learn's ``TfidfVectorizer`` weighting to
+them, step for step in NumPy (tested against scikit-learn itself), so the
+command does not pay for importing scikit-learn and SciPy.
 
 The weight of term t in document d (scikit-learn's defaults)::
 
@@ -35,7 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .corpus import Corpus
-from .engine import Item, Task, run
+from .engine import Columns, Item, Task, run
 from .errors import EmptyResultError, UsageError
 from .tokenize import Analyzer, AnalyzerOptions, TokenizedText
 
@@ -147,16 +148,27 @@ class DocTermPartial:
 class KeywordsTask(Task):
     """Term counts per document (``by=None``) or per group of documents (``by`` a field).
 
-    ``map`` gives a :class:`DocTermPartial` with one row per document (labels
-    ``(id, title)``) or ``({group: Counter}, missing)``: documents without a
-    value for ``by`` are left out of the groups and counted in ``missing``.
+    Unigrams (``ngram_range=(1, 1)``) are counted from the token ids as
+    :class:`~textkit.frequencies.FreqTask` counts them (columnar: cached ids are
+    used as they are); longer n-grams with :func:`ngram_terms` into a
+    :class:`DocTermPartial` with one row per document (labels ``(id, title)``)
+    or ``({group: Counter}, missing)``. ``finish`` gives :class:`DocTerms` either way.
     """
 
     def __init__(self, ngram_range: tuple[int, int] = (1, 1), by: str | None = None) -> None:
+        from .frequencies import FreqTask
+
         self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
         self.by = by
+        self.columnar = self.ngram_range == (1, 1)
+        self._unigrams = FreqTask(1, by, labels=by is None) if self.columnar else None
+
+    def map_columns(self, segments: list[Columns], analyzer: Analyzer) -> Any:
+        return self._unigrams.map_columns(segments, analyzer)
 
     def map(self, items: list[Item], analyzer: Analyzer) -> Any:
+        if self.columnar:
+            return self._unigrams.map(items, analyzer)
         lo, hi = self.ngram_range
         listed = analyzer.listed
         if self.by is None:
@@ -175,6 +187,8 @@ class KeywordsTask(Task):
         return groups, missing
 
     def merge(self, left: Any, right: Any) -> Any:
+        if self.columnar:
+            return self._unigrams.merge(left, right)
         if self.by is None:
             return left.extend(right)
         groups, missing = left
@@ -185,15 +199,70 @@ class KeywordsTask(Task):
                 groups[group] = counts
         return groups, missing + right[1]
 
-    def finish(self, merged: Any, analyzer: Analyzer) -> tuple[DocTermPartial, int]:
-        """The counts as a :class:`DocTermPartial` (groups sorted) and the documents left out."""
+    def finish(self, merged: Any, analyzer: Analyzer) -> DocTerms:
+        """The counts as :class:`DocTerms` (rows: documents, or the groups sorted)."""
+        import numpy as np
+
+        if self.columnar:
+            counts = self._unigrams.finish(merged, analyzer)
+            if self.by is None:
+                return DocTerms(counts.labels, counts.terms, counts.doc.astype(np.int64), counts.tid, counts.cnt)
+            return _group_rows(counts)
         if self.by is None:
-            return merged, 0
+            return DocTerms.from_partial(merged)
         groups, missing = merged
         part = DocTermPartial()
         for group in sorted(groups):
             part.add_row(group, groups[group])
-        return part, missing
+        return DocTerms.from_partial(part, missing)
+
+
+class DocTerms:
+    """Term counts of rows (documents or groups) as entries: term ``tid[k]`` occurs
+    ``cnt[k]`` times in row ``row[k]``; ``labels`` name the rows (``(id, title)`` or
+    a group), ``terms`` the term ids, ``missing`` the documents left out of groups."""
+
+    def __init__(self, labels: list, terms: list[str], row: Any, tid: Any, cnt: Any, missing: int = 0) -> None:
+        self.labels = labels
+        self.terms = terms
+        self.row = row
+        self.tid = tid
+        self.cnt = cnt
+        self.missing = missing
+
+    @classmethod
+    def from_partial(cls, part: DocTermPartial, missing: int = 0) -> DocTerms:
+        import numpy as np
+
+        indptr = np.frombuffer(part.indptr, dtype=np.int64)
+        row = np.repeat(np.arange(len(part.labels), dtype=np.int64), np.diff(indptr))
+        return cls(part.labels, part.terms, row, np.frombuffer(part.indices, dtype=np.int64),
+                   np.frombuffer(part.counts, dtype=np.int64), missing)
+
+    def select_terms(self, keep: Callable[[str], bool]) -> DocTerms:
+        """Only the terms for which ``keep`` is true."""
+        import numpy as np
+
+        mask = np.fromiter((keep(t) for t in self.terms), dtype=bool, count=len(self.terms))
+        sel = mask[self.tid] if len(self.terms) else np.zeros(0, dtype=bool)
+        return DocTerms(self.labels, self.terms, self.row[sel], self.tid[sel], self.cnt[sel], self.missing)
+
+
+def _group_rows(counts: Any) -> DocTerms:
+    """Per-document counts added up per group (groups sorted; documents without one left out)."""
+    import numpy as np
+
+    keys = sorted({g for g in counts.groups if g is not None})
+    missing = sum(1 for g in counts.groups if g is None)
+    index = {k: i for i, k in enumerate(keys)}
+    doc_group = np.fromiter((index[g] if g is not None else -1 for g in counts.groups), dtype=np.int64,
+                            count=len(counts.groups))
+    g = doc_group[counts.doc] if len(counts.doc) else np.zeros(0, dtype=np.int64)
+    ok = g >= 0
+    n_terms = max(len(counts.terms), 1)
+    key, inverse = np.unique(g[ok] * n_terms + counts.tid[ok], return_inverse=True)
+    total = np.bincount(inverse, weights=counts.cnt[ok], minlength=len(key)).astype(np.int64)
+    return DocTerms(keys, counts.terms, key // n_terms, key % n_terms, total, missing)
 
 
 # --------------------------------------------------------------------------- weighting
@@ -209,74 +278,114 @@ def _check_df(name: str, value: int | float) -> int | float:
     return value
 
 
-def doc_term_matrix(part: DocTermPartial) -> tuple[Any, list[str]]:
-    """The counts as a scipy CSR matrix (rows × terms), columns in sorted term order."""
-    import numpy as np
-    import scipy.sparse as sp
+class Weights:
+    """TF-IDF weights as entries sorted by (row, column): ``weight[k]`` of term
+    ``terms[col[k]]`` in row ``row[k]`` (its count ``count[k]``); columns in sorted
+    term order; ``indptr`` delimits each row's entries."""
 
-    n_terms = len(part.terms)
-    order = sorted(range(n_terms), key=part.terms.__getitem__)
-    new_of_old = np.empty(n_terms, dtype=np.int64)
-    new_of_old[np.asarray(order, dtype=np.int64)] = np.arange(n_terms, dtype=np.int64)
-    indices = new_of_old[np.frombuffer(part.indices, dtype=np.int64)] if n_terms else np.zeros(0, dtype=np.int64)
-    counts = np.frombuffer(part.counts, dtype=np.int64).copy()
-    indptr = np.frombuffer(part.indptr, dtype=np.int64).copy()
-    matrix = sp.csr_matrix((counts, indices, indptr), shape=(len(part.labels), n_terms))
-    matrix.sort_indices()
-    return matrix, [part.terms[i] for i in order]
+    def __init__(self, n_rows: int, terms: list[str], row: Any, col: Any, count: Any, weight: Any) -> None:
+        import numpy as np
+
+        self.n_rows = n_rows
+        self.terms = terms
+        self.row = row
+        self.col = col
+        self.count = count
+        self.weight = weight
+        self.indptr = np.concatenate(([0], np.cumsum(np.bincount(row, minlength=n_rows)))).astype(np.int64)
+
+    def top_of_row(self, i: int, top: int) -> list[tuple[int, float, int]]:
+        """``(column, weight, count)`` of row ``i``, best first (ties by term), at most ``top`` (0: all)."""
+        import numpy as np
+
+        lo, hi = self.indptr[i], self.indptr[i + 1]
+        cols = self.col[lo:hi]
+        vals = self.weight[lo:hi]
+        order = np.lexsort((cols, -vals))  # columns are in term order: ties by term
+        if top:
+            order = order[:top]
+        cnt = self.count[lo:hi]
+        return [(int(cols[k]), float(vals[k]), int(cnt[k])) for k in order if vals[k] > 0]
 
 
-def prune_by_df(matrix: Any, terms: list[str], min_df: int | float = 1, max_df: int | float = 1.0) -> tuple[Any, list[str]]:
-    """Keep the terms whose document frequency lies within ``[min_df, max_df]``, as scikit-learn.
+def weigh(
+    dt: DocTerms,
+    *,
+    min_df: int | float = 1,
+    max_df: int | float = 1.0,
+    sublinear_tf: bool = False,
+    smooth_idf: bool = True,
+    norm: str | None = "l2",
+) -> Weights:
+    """scikit-learn's ``TfidfVectorizer`` weighting of the counts ``dt``, in NumPy.
 
-    An integer is a number of documents, a float a proportion of the ``n``
-    documents (``max_df * n``, ``min_df * n``), exactly as
-    ``CountVectorizer(min_df=..., max_df=...)``.
+    The steps and the floating-point operations are scikit-learn's (1.x):
+    ``CountVectorizer``'s vocabulary (the terms that occur, in sorted order) and its
+    ``min_df``/``max_df`` pruning (an integer is a number of rows, a float a
+    proportion of them), then ``TfidfTransformer``: tf = count (1 + ln count with
+    ``sublinear_tf``), idf = ln((n + 1) / (df + 1)) + 1 (ln(n / df) + 1 without
+    ``smooth_idf``), w = tf · idf, each row divided by its Euclidean norm (``l2``),
+    by the sum of its weights (``l1``) or left as it is (``none``), each row's sums
+    taken in column order as scikit-learn's ``normalize`` does. The tests check the
+    weights against scikit-learn's on random matrices and on the corpora.
     """
     import numpy as np
 
     _check_df("min-df", min_df)
     _check_df("max-df", max_df)
-    n_docs = matrix.shape[0]
-    high = max_df if isinstance(max_df, int) else max_df * n_docs
-    low = min_df if isinstance(min_df, int) else min_df * n_docs
-    if high < low:
-        raise UsageError("--max-df corresponds to fewer documents than --min-df")
-    if (min_df, max_df) == (1, 1.0):
-        return matrix, terms
-    dfs = np.bincount(matrix.indices, minlength=matrix.shape[1])
-    keep = np.flatnonzero((dfs <= high) & (dfs >= low))
-    if len(keep) == 0:
-        raise EmptyResultError(
-            "after --min-df/--max-df pruning no terms remain; try a lower --min-df or a higher --max-df"
-        )
-    return matrix[:, keep], [terms[i] for i in keep]
+    n_rows = len(dt.labels)
+    n_all = len(dt.terms)
+    present = np.flatnonzero(np.bincount(dt.tid, minlength=n_all)) if n_all else np.zeros(0, dtype=np.int64)
+    names = [dt.terms[i] for i in present.tolist()]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    rank = np.full(max(n_all, 1), -1, dtype=np.int64)
+    rank[present[np.asarray(order, dtype=np.int64)]] = np.arange(len(order), dtype=np.int64)
+    terms = [names[i] for i in order]
+    col = rank[dt.tid] if len(dt.tid) else np.zeros(0, dtype=np.int64)
+    row = np.asarray(dt.row, dtype=np.int64)
+    cnt = np.asarray(dt.cnt, dtype=np.int64)
+    n_terms = len(terms)
+    df = np.bincount(col, minlength=n_terms)
+    if (min_df, max_df) != (1, 1.0):
+        high = max_df if isinstance(max_df, int) else max_df * n_rows
+        low = min_df if isinstance(min_df, int) else min_df * n_rows
+        if high < low:
+            raise UsageError("--max-df corresponds to fewer documents than --min-df")
+        keep = (df <= high) & (df >= low)
+        if not keep.any():
+            raise EmptyResultError(
+                "after --min-df/--max-df pruning no terms remain; try a lower --min-df or a higher --max-df"
+            )
+        new = np.cumsum(keep) - 1
+        sel = keep[col]
+        row, col, cnt = row[sel], new[col[sel]], cnt[sel]
+        terms = [t for t, k in zip(terms, keep.tolist(), strict=True) if k]
+        df = df[keep]
+        n_terms = len(terms)
+    order = np.argsort(row * max(n_terms, 1) + col, kind="stable")
+    row, col, cnt = row[order], col[order], cnt[order]
 
-
-def tfidf_weights(counts: Any, *, sublinear_tf: bool = False, smooth_idf: bool = True, norm: str | None = "l2") -> Any:
-    """scikit-learn's ``TfidfTransformer`` applied to a document-term count matrix (CSR)."""
-    from sklearn.feature_extraction.text import TfidfTransformer
-
-    transformer = TfidfTransformer(
-        norm=None if norm in (None, "none") else norm,
-        use_idf=True,
-        smooth_idf=smooth_idf,
-        sublinear_tf=sublinear_tf,
-    )
-    return transformer.fit_transform(counts).tocsr()
-
-
-def _top_of_row(weights: Any, i: int, top: int) -> list[tuple[int, float]]:
-    """Column indices and weights of row ``i``, best first (ties by term), at most ``top``."""
-    import numpy as np
-
-    lo, hi = weights.indptr[i], weights.indptr[i + 1]
-    cols = weights.indices[lo:hi]
-    vals = weights.data[lo:hi]
-    order = np.lexsort((cols, -vals))  # columns are in term order: ties by term
-    if top:
-        order = order[:top]
-    return [(int(cols[k]), float(vals[k])) for k in order if vals[k] > 0]
+    w = cnt.astype(np.float64)
+    if sublinear_tf:
+        np.log(w, out=w)
+        w += 1.0
+    smooth = float(smooth_idf)
+    dff = df.astype(np.float64) + smooth
+    idf = np.full(n_terms, n_rows + int(smooth_idf), dtype=np.float64)
+    idf /= dff
+    np.log(idf, out=idf)
+    idf += 1.0
+    w *= idf[col]
+    if norm == "l2":
+        sums = np.sqrt(np.bincount(row, weights=w * w, minlength=n_rows))
+    elif norm == "l1":
+        sums = np.bincount(row, weights=np.abs(w), minlength=n_rows)
+    else:
+        sums = None
+    if sums is not None and len(w):
+        div = sums[row]
+        w = np.divide(w, div, out=w, where=div != 0)
+    return Weights(n_rows, terms, row, col, cnt, w)
 
 
 def keywords(
@@ -329,51 +438,50 @@ def keywords(
     _check_df("min-df", min_df)
     _check_df("max-df", max_df)
     options = options or AnalyzerOptions()
-    ((part, missing),) = run(corpus, options, [KeywordsTask((lo, hi), by)], jobs=jobs, progress=progress)
-    if missing and warn is not None:
-        warn(f"note: {missing} document{'s' if missing != 1 else ''} without a {by} left out")
-    if not part.labels:
+    (dt,) = run(corpus, options, [KeywordsTask((lo, hi), by)], jobs=jobs, progress=progress)
+    if dt.missing and warn is not None:
+        warn(f"note: {dt.missing} document{'s' if dt.missing != 1 else ''} without a {by} left out")
+    if not dt.labels:
         if by:
             raise EmptyResultError(f"no selected document has a value for --by {by!r}")
         raise EmptyResultError("no documents to weigh")
-    if not part.terms:
+    if not len(dt.tid):
         raise EmptyResultError(
             "no terms: every token was a stop word or filtered out (try --stopwords none)"
         )
-    counts, terms = doc_term_matrix(part)
-    counts, terms = prune_by_df(counts, terms, min_df, max_df)
-    weights = tfidf_weights(counts, sublinear_tf=sublinear_tf, smooth_idf=smooth_idf, norm=norm)
+    weights = weigh(dt, min_df=min_df, max_df=max_df, sublinear_tf=sublinear_tf, smooth_idf=smooth_idf, norm=norm)
+    terms = weights.terms
 
     if per_doc:
         rows = []
-        for i, (doc_id, title) in enumerate(part.labels):
-            for rank, (j, w) in enumerate(_top_of_row(weights, i, top), start=1):
+        for i, (doc_id, title) in enumerate(dt.labels):
+            for rank, (j, w, _) in enumerate(weights.top_of_row(i, top), start=1):
                 rows.append({"id": doc_id, "title": title, "rank": rank, "term": terms[j], "score": w})
         return rows
     if by:
         rows = []
-        for i, group in enumerate(part.labels):
-            lo_, hi_ = counts.indptr[i], counts.indptr[i + 1]
-            row_counts = dict(zip(counts.indices[lo_:hi_].tolist(), counts.data[lo_:hi_].tolist(), strict=True))
-            for rank, (j, w) in enumerate(_top_of_row(weights, i, top), start=1):
-                rows.append({"group": group, "rank": rank, "term": terms[j], "score": w, "count": row_counts[j]})
+        for i, group in enumerate(dt.labels):
+            for rank, (j, w, c) in enumerate(weights.top_of_row(i, top), start=1):
+                rows.append({"group": group, "rank": rank, "term": terms[j], "score": w, "count": c})
         return rows
-    return corpus_keywords(weights, counts, terms, top)
+    return corpus_keywords(weights, top)
 
 
-def corpus_keywords(weights: Any, counts: Any, terms: list[str], top: int = 0) -> list[dict]:
-    """One row per term: mean weight over all documents, maximum weight, document frequency."""
+def corpus_keywords(weights: Weights, top: int = 0) -> list[dict]:
+    """One row per term: mean weight over all rows (zeros included), maximum weight,
+    document frequency; sorted by (-score, term), the first ``top`` (0: all)."""
     import numpy as np
 
-    n_docs = weights.shape[0]
-    mean = np.asarray(weights.sum(axis=0)).ravel() / n_docs
-    maximum = weights.max(axis=0).toarray().ravel()
-    dfs = np.bincount(counts.indices, minlength=counts.shape[1])
-    order = np.lexsort((np.arange(len(terms)), -mean))
+    n_terms = len(weights.terms)
+    mean = np.bincount(weights.col, weights=weights.weight, minlength=n_terms) / weights.n_rows
+    maximum = np.zeros(n_terms)
+    np.maximum.at(maximum, weights.col, weights.weight)
+    dfs = np.bincount(weights.col, minlength=n_terms)
+    order = np.lexsort((np.arange(n_terms), -mean))
     if top:
         order = order[:top]
+    terms = weights.terms
     return [
         {"term": terms[j], "score": float(mean[j]), "max_score": float(maximum[j]), "docs": int(dfs[j])}
-        for j in order
+        for j in order.tolist()
     ]
-

@@ -284,23 +284,17 @@ def _phrase_rows(stream: Any, top: int) -> list[dict]:
     return sort_rows(rows, "docs")[:top]
 
 
-def _keyword_rows(part: Any, stop: Analyzer, top: int) -> list[dict]:
+def _keyword_rows(dt: Any, stop: Analyzer, top: int) -> list[dict]:
     """``textkit keywords --stopwords S --top N`` from per-document counts made
-    without a stop list: stop-word columns dropped before the weighting."""
-    from .keywords import corpus_keywords, doc_term_matrix, tfidf_weights
+    without a stop list: stop-word terms dropped before the weighting."""
+    from .keywords import corpus_keywords, weigh
 
-    if not part.labels or not part.terms:
+    if not dt.labels or not len(dt.tid):
         return []
-    counts, terms = doc_term_matrix(part)
-    keep = [j for j, t in enumerate(terms) if stop.listed(t)]
-    if not keep:
+    dt = dt.select_terms(stop.listed)
+    if not len(dt.tid):
         return []
-    if len(keep) < len(terms):
-        counts = counts[:, keep].tocsr()
-        counts.sort_indices()
-        terms = [terms[j] for j in keep]
-    weights = tfidf_weights(counts)
-    return corpus_keywords(weights, counts, terms, top)
+    return corpus_keywords(weigh(dt), top)
 
 
 def _score_rows(compiled: Any, key: dict, tokens: int, occ: Counter) -> list[dict]:
@@ -626,8 +620,7 @@ def build_report(
     keyword_rows: list[dict] = []
     if "keywords" in tasks:
         say("weighing keywords")
-        part, _missing = results["keywords"]
-        keyword_rows = _keyword_rows(part, stop, max(top, TREND_CANDIDATES) if "trends" in want else top)
+        keyword_rows = _keyword_rows(results["keywords"], stop, max(top, TREND_CANDIDATES) if "trends" in want else top)
     if "keywords" in want:
         out["keywords"] = keyword_rows[:top]
         meta_sections["keywords"] = {"command": _command("keywords", base, [*stop_arg, *top_arg])}

@@ -149,43 +149,9 @@ def dispersion_matrix(X: Any, s: Any) -> tuple[Any, Any, Any]:
 
 
 _EXACT = 2**53  # integers below this are exact in a float64
-
-
-def _exact_dp(rows: Any, data: Any, part_size: Any, sizes: Any, f: Any, n_rows: int) -> tuple[Any, Any] | None:
-    """DP and DP_norm as ratios of integers, when counts and sizes are whole numbers.
-
-    With integer counts v_i, sizes s_i, f = Σ v_i and S = Σ s_i:
-    DP = Σ_i |v_i S − s_i f| / (2 f S) and DP_norm = DP · S / (S − min s) =
-    Σ_i |v_i S − s_i f| / (2 f (S − min s)). The numerator is summed exactly in
-    int64 (parts where the term is absent contribute f · (S − Σ_nz s_i)), and each
-    value is one correctly rounded division — so the result does not depend on the
-    order of the entries and a value on a rounding boundary is rounded right.
-    None (use floats) for non-integral input or when the integers could overflow.
-    """
-    import numpy as np
-
-    if not (np.all(data == np.floor(data)) and np.all(sizes == np.floor(sizes))):
-        return None
-    S = int(sizes.sum())
-    fmax = int(f.max()) if len(f) else 0
-    if S == 0 or 2 * fmax * S >= 2**62:
-        return None
-    m = int(sizes[sizes > 0].min())
-    fi = f.astype(np.int64)
-    v = data.astype(np.int64)
-    s_i = part_size.astype(np.int64)
-    num = np.zeros(n_rows, dtype=np.int64)
-    np.add.at(num, rows, np.where(v > 0, np.abs(v * S - s_i * fi[rows]), 0))
-    covered = np.zeros(n_rows, dtype=np.int64)
-    np.add.at(covered, rows, np.where(v > 0, s_i, 0))
-    num += fi * (S - covered)
-    den = 2 * fi * S
-    den_norm = 2 * fi * (S - m) if S > m else None
-    if num.max(initial=0) >= _EXACT or den.max(initial=0) >= _EXACT or (den_norm is not None and den_norm.max(initial=0) >= _EXACT):
-        return None  # beyond exact float64 integers: fall back to floats
-    dp_arr = num.astype(float) / den.astype(float)
-    dp_norm_arr = num.astype(float) / den_norm.astype(float) if den_norm is not None else np.full(n_rows, np.nan)
-    return dp_arr, dp_norm_arr
+#: Entries are processed this many at a time, so temporary arrays stay small
+#: (a few times 8 MB) however many entries there are.
+SLICE = 1 << 20
 
 
 def dispersion_triples(rows: Any, cols: Any, counts: Any, s: Any, n_rows: int) -> tuple[Any, Any, Any]:
@@ -194,9 +160,7 @@ def dispersion_triples(rows: Any, cols: Any, counts: Any, s: Any, n_rows: int) -
     ``counts[k]`` is the count of term ``rows[k]`` in part ``cols[k]`` (each pair at most
     once, zero counts allowed), ``s`` the sizes of all parts, ``n_rows`` the number of
     terms.  Returns three float arrays of length ``n_rows`` as :func:`dispersion_matrix`
-    (NaN where undefined).  NumPy only; the entries may come in any order, and each
-    term's sums are taken in the order of its entries (so the same entries in the same
-    order give the same bits).
+    (NaN where undefined).  NumPy only; the entries may come in any order.
 
     With w_j = s_j / S (summing to 1 over all parts) and nz the parts where the term
     occurs:
@@ -206,59 +170,117 @@ def dispersion_triples(rows: Any, cols: Any, counts: Any, s: Any, n_rows: int) -
     - With r_j = v_j / s_j and μ = Σ_nz r_j / n, Σ_j (r_j − μ)² = Σ_nz (r_j − μ)² +
       (n − |nz|) μ², the parts outside nz each contributing μ².
 
-    Cost: O(entries) time and a few float arrays of that length (``np.bincount``
-    with weights): no sorting, no matrix.
+    With whole-number counts and sizes (the usual case), DP and DP_norm are computed
+    exactly as ratios of integers, DP = Σ_j |v_j S − s_j f| / (2 f S) and
+    DP_norm = Σ_j |v_j S − s_j f| / (2 f (S − min s)), the numerator summed in int64
+    (parts without the term contribute f (S − Σ_nz s_j)) and divided once: the result
+    is correctly rounded and does not depend on the order of the entries. Otherwise
+    (or beyond 2⁵³) they are summed in floats.  Juilland's D is summed in floats, each
+    term's sums in the order of its entries.
+
+    Cost: O(entries) time in two passes of ``np.bincount``; the entries are read
+    :data:`SLICE` at a time, so memory beyond the input is O(n_rows + SLICE).
     """
     import numpy as np
 
-    rows = np.asarray(rows, dtype=np.intp).reshape(-1)
-    cols = np.asarray(cols, dtype=np.intp).reshape(-1)
-    data = np.asarray(counts, dtype=float).reshape(-1)
     sizes = np.asarray(s, dtype=float).reshape(-1)
-    if not (len(rows) == len(cols) == len(data)):
+    n_ent = len(rows)
+    if not (n_ent == len(cols) == len(counts)):
         raise ValueError("rows, cols and counts must have the same length")
     if np.any(~(sizes >= 0)):
         raise ValueError("part sizes must be non-negative")
-    if np.any(~(data >= 0)):
-        raise ValueError("counts must be non-negative")
-    if len(cols) and (cols.min() < 0 or cols.max() >= len(sizes)):
-        raise ValueError("a part index is outside the part sizes")
-    if len(rows) and (rows.min() < 0 or rows.max() >= n_rows):
-        raise ValueError("a term index is outside 0 .. n_rows - 1")
-    part_size = sizes[cols]  # the size of the part of every entry
     kept = sizes > 0
-    if not np.all(kept) and np.any((part_size == 0) & (data != 0)):
-        raise ValueError("a part of size 0 cannot hold occurrences")
     n = int(kept.sum())
     if n == 0:
         raise ValueError("the corpus has no part of positive size")
     total = float(sizes.sum())
+    whole = bool(np.all(sizes == np.floor(sizes)))
+    S = int(sizes.sum()) if whole else 0
 
-    def row_sums(values: Any) -> Any:
-        return np.bincount(rows, weights=values, minlength=n_rows)
+    def slices():
+        for lo in range(0, n_ent, SLICE):
+            r = np.asarray(rows[lo : lo + SLICE], dtype=np.intp).reshape(-1)
+            c = np.asarray(cols[lo : lo + SLICE], dtype=np.intp).reshape(-1)
+            v = np.asarray(counts[lo : lo + SLICE], dtype=float).reshape(-1)
+            yield r, c, v
 
-    per_row = np.bincount(rows[data > 0], minlength=n_rows)
-    f = row_sums(data)
+    def add(acc: Any, r: Any, values: Any) -> None:
+        acc += np.bincount(r, weights=values, minlength=n_rows)
+
+    # pass 1: validation, f, parts with the term, Σ r_j
+    f = np.zeros(n_rows)
+    per_row = np.zeros(n_rows, dtype=np.int64)
+    rel_sum = np.zeros(n_rows)
+    covered = np.zeros(n_rows, dtype=np.int64)  # Σ_nz s_j (whole sizes)
+    for r, c, v in slices():
+        if np.any(~(v >= 0)):
+            raise ValueError("counts must be non-negative")
+        if len(c) and (c.min() < 0 or c.max() >= len(sizes)):
+            raise ValueError("a part index is outside the part sizes")
+        if len(r) and (r.min() < 0 or r.max() >= n_rows):
+            raise ValueError("a term index is outside 0 .. n_rows - 1")
+        ps = sizes[c]
+        if np.any((ps == 0) & (v != 0)):
+            raise ValueError("a part of size 0 cannot hold occurrences")
+        if whole and not np.all(v == np.floor(v)):
+            whole = False
+        pos = v > 0
+        add(f, r, v)
+        per_row += np.bincount(r[pos], minlength=n_rows)
+        add(rel_sum, r, v / np.where(ps > 0, ps, 1.0))
+        if whole:
+            np.add.at(covered, r[pos], ps[pos].astype(np.int64))
     occurs = f > 0
+    fmax = int(f.max()) if n_rows and whole else 0
+    exact = whole and S > 0 and 2 * fmax * S < 2**62
+
+    # pass 2: the deviations (DP) and the squared deviations from the mean (D)
+    mean = rel_sum / n
+    num = np.zeros(n_rows, dtype=np.int64) if exact else None
+    dev_sum = np.zeros(n_rows)
+    sq = np.zeros(n_rows)
+    fi = f.astype(np.int64) if exact else None
     with np.errstate(divide="ignore", invalid="ignore"):
-        exact = _exact_dp(rows, data, part_size, sizes, f, n_rows)
-        if exact is not None:
-            dp_arr, dp_norm_arr = exact
-        else:
-            w = part_size / total
-            dev = np.where(data > 0, np.abs(data / f[rows] - w) - w, 0.0)
-            dp_arr = 0.5 * (row_sums(dev) + 1.0)
+        for r, c, v in slices():
+            ps = sizes[c]
+            pos = v > 0
+            if exact:
+                vi = v.astype(np.int64)
+                np.add.at(num, r[pos], np.abs(vi[pos] * S - ps[pos].astype(np.int64) * fi[r[pos]]))
+            else:
+                w = ps / total
+                add(dev_sum, r, np.where(pos, np.abs(v / f[r] - w) - w, 0.0))
+            rel = v / np.where(ps > 0, ps, 1.0)
+            add(sq, r, np.where(pos, (rel - mean[r]) ** 2, 0.0))
+        sq += (n - per_row) * mean**2
+
+        dp_arr = None
+        if exact:
+            m = int(sizes[kept].min())
+            num += fi * (S - covered)
+            den = 2 * fi * S
+            den_norm = 2 * fi * (S - m) if S > m else None
+            if max(num.max(initial=0), den.max(initial=0), den_norm.max(initial=0) if den_norm is not None else 0) < _EXACT:
+                dp_arr = num.astype(float) / den.astype(float)
+                dp_norm_arr = num.astype(float) / den_norm.astype(float) if den_norm is not None else np.full(n_rows, np.nan)
+            else:  # beyond exact float64 integers: the float formula
+                exact = False
+                dev_sum = None
+        if dp_arr is None:
+            if dev_sum is None:
+                dev_sum = np.zeros(n_rows)
+                for r, c, v in slices():
+                    w = sizes[c] / total
+                    add(dev_sum, r, np.where(v > 0, np.abs(v / f[r] - w) - w, 0.0))
+            dp_arr = 0.5 * (dev_sum + 1.0)
             dp_norm_arr = dp_arr / (1.0 - sizes[kept].min() / total)
         dp_arr[~occurs] = np.nan
         if n < 2:
             dp_norm_arr = np.full(n_rows, np.nan)
-
-        rel = data / np.where(part_size > 0, part_size, 1.0)
-        mean = row_sums(rel) / n
-        sq = row_sums(np.where(data > 0, (rel - mean[rows]) ** 2, 0.0)) + (n - per_row) * mean**2
         if n >= 2:
             d_arr = 1.0 - (np.sqrt(sq / n) / mean) / math.sqrt(n - 1)
         else:
             d_arr = np.full(n_rows, np.nan)
         d_arr[~occurs] = np.nan
+        dp_norm_arr[~occurs] = np.nan
     return dp_arr, dp_norm_arr, d_arr
