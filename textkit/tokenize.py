@@ -27,6 +27,7 @@ Corpus size
 
 from __future__ import annotations
 
+import itertools
 import re
 from array import array
 from collections.abc import Iterable
@@ -38,6 +39,10 @@ from .errors import InputError, UsageError
 
 _APOS = "'\u2019\u02bc\u2018"
 _HYPH = "\\-\u2010\u2011"
+_GROUP = re.Match.group
+_SPAN = re.Match.span
+_chain = itertools.chain.from_iterable
+
 WORD_RE = re.compile(
     r"[^\W\d_](?:\.[^\W\d_])+(?=\.)"  # initialisms, final period left out: U.S.  D.P.R.K.  a.m.
     r"|\d+(?:[.,:]\d+)+(?:[" + _HYPH + r"][^\W_]+)*"  # numbers: 1,000  3.5  10:30
@@ -288,13 +293,16 @@ class Analyzer:
                     offsets.append(s)
                     offsets.append(e)
             else:
-                n0 = len(tokens)
-                for m in finditer(text, s_start, s_end):
-                    w = m.group()
-                    tokens.append(cache.get(w) or normalize(w))
-                    offsets.extend(m.span())
-                if len(tokens) == n0:
+                # C-level loops over the matches (map) rather than a Python loop
+                ms = list(finditer(text, s_start, s_end))
+                if not ms:
                     continue
+                ws = list(map(_GROUP, ms))
+                toks = list(map(cache.get, ws))
+                if None in toks:
+                    toks = [t if t is not None else normalize(w) for t, w in zip(toks, ws, strict=True)]
+                tokens.extend(toks)
+                offsets.extend(_chain(map(_SPAN, ms)))
             bounds.append(len(tokens))
             sent_spans.append(s_start)
             sent_spans.append(s_end)
