@@ -505,3 +505,26 @@ def test_kcna_2011_freq_jobs_and_cache(kcna_2011, tmp_path):
                                         capture_output=True, env=env, timeout=600).stdout)
     assert info["documents"] == 10435
     assert sum(r["count"] for r in json.loads(cold)) == info["tokens"]  # no stop words: every token is listed
+
+
+@pytest.mark.parametrize("command", [["info"], ["freq", "--top", "20"], ["keywords", "--top", "20"]])
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ids_outside_the_vocabulary_fall_back_to_tokenizing(runner, tmp_path, cache_dir, command, jobs):
+    """A chunk whose (intact, CRC-valid) ids point past its vocabulary is not trusted by the
+    columnar path either: a note, the same output, and the next run rebuilds."""
+    f = many_docs(tmp_path / "c.jsonl")
+    args = [command[0], str(f), *command[1:], "-f", "json", "-j", jobs]
+    first = out(runner, [*args, "--no-cache"])
+    assert out(runner, args) == first
+    (entry,) = entries(cache_dir)
+    with zipfile.ZipFile(entry) as zf:
+        members = {i.filename: zf.read(i.filename) for i in zf.infolist()}
+    members["c00001.vocab.json"] = json.dumps(json.loads(members["c00001.vocab.json"])[:2]).encode("ascii")
+    with zipfile.ZipFile(entry, "w") as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    result = invoke(runner, args)
+    assert result.exit_code == 0 and result.stdout == first
+    assert "cache entry for" in result.stderr
+    result = invoke(runner, args)
+    assert result.stdout == first and result.stderr == ""

@@ -36,6 +36,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import os
+import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -93,17 +94,19 @@ class Columns:
 
     ``vocab`` lists token strings (distinct within the segment); ``ids``
     (``array('I')``) gives the token ids of the documents one after another;
-    ``ntok`` (``array('q')``) each document's number of tokens; ``docs`` the
+    ``ntok`` and ``nsent`` (``array('q')``) each document's number of tokens and
+    sentences; ``docs`` the
     documents and ``first`` the corpus index of the first one. The segments of
     a batch are in corpus order; each has its own vocabulary.
     """
 
-    __slots__ = ("vocab", "ids", "ntok", "docs", "first")
+    __slots__ = ("vocab", "ids", "ntok", "nsent", "docs", "first")
 
-    def __init__(self, vocab: list[str], ids: Any, ntok: Any, docs: list[Document], first: int) -> None:
+    def __init__(self, vocab: list[str], ids: Any, ntok: Any, nsent: Any, docs: list[Document], first: int) -> None:
         self.vocab = vocab
         self.ids = ids
         self.ntok = ntok
+        self.nsent = nsent
         self.docs = docs
         self.first = first
 
@@ -111,30 +114,34 @@ class Columns:
     def from_block(cls, block: Any, positions: list[int], docs: list[Document], first: int) -> Columns:
         """The documents at ``positions`` of a :class:`cache.TokBlock` (``docs``: those documents)."""
         if len(positions) == len(block) and (not positions or positions[-1] == len(positions) - 1):
-            return cls(block.vocab, block.ids, block.ntok, docs, first)
+            return cls(block.vocab, block.ids, block.ntok, block.nsent, docs, first)
         tok_start, _ = block._starts()
         ids = block.ids[:0]
         ntok = block.ntok[:0]
+        nsent = block.nsent[:0]
         src = block.ids
         for p in positions:
             a, b = tok_start[p], tok_start[p + 1]
             ids.extend(src[a:b])
             ntok.append(b - a)
-        return cls(block.vocab, ids, ntok, docs, first)
+            nsent.append(block.nsent[p])
+        return cls(block.vocab, ids, ntok, nsent, docs, first)
 
     @classmethod
     def from_items(cls, items: list[Item]) -> Columns:
         """Columns of tokenized items (for a columnar task called with items)."""
         block = _cache.TokBlock.from_tokenized([it.tok for it in items])
-        return cls(block.vocab, block.ids, block.ntok, [it.doc for it in items], items[0].index if items else 0)
+        return cls(block.vocab, block.ids, block.ntok, block.nsent, [it.doc for it in items], items[0].index if items else 0)
 
 
 def _check_ids(block: Any) -> None:
     """Raise IndexError when a cached block's ids point outside its vocabulary
     (columnar tasks index with the ids without looking them up one by one)."""
-    import numpy as np
-
-    if len(block.ids) and int(np.frombuffer(block.ids, dtype=np.uint32).max()) >= len(block.vocab):
+    if not len(block.ids):
+        return
+    np = sys.modules.get("numpy")  # a task that uses numpy has imported it; others need not
+    top = int(np.frombuffer(block.ids, dtype=np.uint32).max()) if np is not None else max(block.ids)
+    if top >= len(block.vocab):
         raise IndexError("token id outside the vocabulary")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .corpus import Corpus
-from .engine import Item, Task, run, stream
+from .engine import Columns, Item, Task, run, stream
 from .tokenize import Analyzer, AnalyzerOptions
 
 INFO_COLUMNS = ["documents", "sentences", "tokens", "types", "characters", "date_min", "date_max"]
@@ -58,15 +58,42 @@ class InfoTask(Task):
                     p.date_max = d
         return p
 
+    columnar = True
+
+    def map_columns(self, segments: list[Columns], analyzer: Analyzer) -> InfoPartial:
+        """The same figures from token ids: the types of a segment are its vocabulary
+        entries that occur (which of them are listed is decided once, in ``finish``)."""
+        p = InfoPartial()
+        for seg in segments:
+            p.documents += len(seg.docs)
+            p.sentences += sum(seg.nsent)
+            p.tokens += len(seg.ids)
+            vocab = seg.vocab
+            used = set(seg.ids)
+            if len(used) < len(vocab):
+                p.types.update([vocab[i] for i in used])
+            else:
+                p.types.update(vocab)
+            for doc in seg.docs:
+                p.characters += len(doc.text)
+                d = doc.date
+                if d is not None:
+                    if p.date_min is None or d < p.date_min:
+                        p.date_min = d
+                    if p.date_max is None or d > p.date_max:
+                        p.date_max = d
+        return p
+
     def merge(self, left: InfoPartial, right: InfoPartial) -> InfoPartial:
         return left.merge(right)
 
     def finish(self, merged: InfoPartial, analyzer: Analyzer) -> dict:
+        listed = analyzer.listed
         return {
             "documents": merged.documents,
             "sentences": merged.sentences,
             "tokens": merged.tokens,
-            "types": len(merged.types),
+            "types": sum(1 for t in merged.types if listed(t)),
             "characters": merged.characters,
             "date_min": merged.date_min,
             "date_max": merged.date_max,
