@@ -278,6 +278,8 @@ def _encode_batch(items: list[Item]) -> tuple[list[str], Any, Any]:
 class CollocationTask(Task):
     """Counts of pairs (``size=2``) or triples (``size=3``) within a ``window``, as NLTK's finders."""
 
+    preload = ("numpy",)
+
     def __init__(self, size: int = 2, window: int | None = None) -> None:
         if size not in SIZES:
             raise UsageError(f"--size must be 2 or 3, got {size}")

@@ -78,6 +78,10 @@ class Task:
     def finish(self, merged: Any, analyzer: Analyzer) -> Any:
         return merged
 
+    #: Modules the task's ``map`` imports: the engine imports them before it forks
+    #: its workers, so that each worker does not import them again.
+    preload: tuple[str, ...] = ()
+
     #: A task that sets ``columnar`` gets the batch as token-id columns
     #: (:meth:`map_columns`) instead of :class:`Item` objects: the cached ids are
     #: used as they are, without turning every token back into a string.
@@ -587,9 +591,13 @@ def imap_partials(
                     yield partials
             return
 
+        import importlib
         import multiprocessing as mp
 
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        if method == "fork":
+            for name in sorted({m for t in tasks for m in t.preload}):
+                importlib.import_module(name)
         ctx = mp.get_context(method)
         window = 2 * jobs
         pool = ctx.Pool(jobs)

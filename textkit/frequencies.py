@@ -95,17 +95,33 @@ def _triples(ids: Any, ntok: Any, n_terms: int) -> tuple[Any, Any, Any]:
     documents of ``ntok`` tokens one after another; sorted by document, then term."""
     import numpy as np
 
-    doc = np.repeat(np.arange(len(ntok), dtype=np.int64), ntok)
+    width = max(n_terms, 1)
+    small = len(ntok) * width < 2**31  # keys fit in int32 (faster to sort)
+    kind = np.int32 if small else np.int64
+    doc = np.repeat(np.arange(len(ntok), dtype=kind), ntok)
     hit = ids >= 0
     if not hit.all():
         doc, ids = doc[hit], ids[hit]
-    key, cnt = np.unique(doc * max(n_terms, 1) + ids, return_counts=True)
-    return (key // max(n_terms, 1)).astype(np.int32), (key % max(n_terms, 1)).astype(np.int32), cnt.astype(np.int32)
+    # keys come mostly in runs (documents in order): a stable sort (radix/timsort) is
+    # quick on them; equal neighbours are then counted
+    key = np.sort(doc * kind(width) + ids.astype(kind, copy=False), kind="stable")
+    if not len(key):
+        empty = np.zeros(0, dtype=np.int32)
+        return empty, empty, empty
+    first = np.empty(len(key), dtype=bool)
+    first[0] = True
+    np.not_equal(key[1:], key[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    cnt = np.diff(np.append(starts, len(key)))
+    key = key[starts]
+    return (key // width).astype(np.int32), (key % width).astype(np.int32), cnt.astype(np.int32)
 
 
 class FreqTask(Task):
     """Per-document term counts (unigrams or n-grams), document sizes and groups;
     with ``positions``, also the term at every token position (for ``--parts``)."""
+
+    preload = ("numpy",)
 
     def __init__(self, ngram: int = 1, by: str | None = None, positions: bool = False, labels: bool = False) -> None:
         if ngram < 1:

@@ -155,6 +155,8 @@ class KeywordsTask(Task):
     or ``({group: Counter}, missing)``. ``finish`` gives :class:`DocTerms` either way.
     """
 
+    preload = ("numpy",)
+
     def __init__(self, ngram_range: tuple[int, int] = (1, 1), by: str | None = None) -> None:
         from .frequencies import FreqTask
 

@@ -843,7 +843,6 @@ def phrases(
     metadata field) adds ``groups`` = ``{label: {"docs", "count"}}`` to every row. Rows are
     sorted by :func:`sort_rows` with ``sort``.
     """
-    import numpy as np
 
     from .engine import run
     from .tokenize import AnalyzerOptions as _Options
@@ -854,13 +853,33 @@ def phrases(
     if sort not in SORT_KEYS:
         raise ValueError(f"unknown sort key {sort!r}; choose one of {', '.join(SORT_KEYS)}")
     (stream,) = run(corpus, options, [PhraseStreamTask(by)], jobs=jobs, progress=progress)
+    return phrases_from_stream(stream, min_n=min_n, max_n=max_n, min_count=min_count, min_docs=min_docs,
+                               absorb=absorb, mode=mode, with_groups=by is not None, sort=sort)
+
+
+def phrases_from_stream(
+    stream: Any,
+    *,
+    min_n: int = 4,
+    max_n: int = 32,
+    min_count: int = 5,
+    min_docs: int = 3,
+    absorb: float = 0.9,
+    mode: str = "families",
+    with_groups: bool = False,
+    sort: str = "docs",
+) -> list[dict[str, Any]]:
+    """The rows of :func:`phrases` from the merged result of a :class:`PhraseStreamTask`
+    (for callers that run the task in a pass of their own, such as ``textkit report``)."""
+    import numpy as np
+
     if stream is None or not stream.chunks:
         return []
-    tok = np.concatenate(stream.chunks).astype(np.int32, copy=False)
+    tok = np.concatenate([np.asarray(c, dtype=np.int32) for c in stream.chunks]).astype(np.int32, copy=False)
     stream.chunks = []
     loaded = _Corpus.from_arrays(tok, np.frombuffer(stream.doc_lengths, dtype=np.int64),
-                                 stream.dates, stream.labels if by else None)
+                                 stream.dates, stream.labels if with_groups else None)
     rows = _find(loaded, stream.words, min_n=min_n, max_n=max_n, min_count=min_count,
                  min_docs=min_docs, absorb=absorb, mode=mode, corpus_tokens=stream.tokens,
-                 with_groups=by is not None, edge_ok=stream.edge_ok)
+                 with_groups=with_groups, edge_ok=stream.edge_ok)
     return sort_rows(rows, sort)

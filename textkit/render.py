@@ -46,11 +46,36 @@ def clean(value: Any) -> Any:
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
 
+def _no_default(value: Any) -> Any:
+    raise TypeError(f"not JSON serializable: {value.__class__.__name__}")
+
+
+def _row_encoder() -> Callable[[dict], str]:
+    """``json.dumps(row, ensure_ascii=False, allow_nan=False)``, with the C encoder
+    built once (``JSONEncoder.encode`` builds it anew for every call)."""
+    from json import encoder as je
+
+    make = getattr(je, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - no C accelerator (e.g. PyPy)
+        return _ENCODER.encode
+    # markers=None: no cycle check (rows are trees), and nothing left behind when a
+    # value is refused half-way
+    enc = make(None, _no_default, je.encode_basestring, None, ": ", ", ", False, False, False)
+
+    def encode(row: dict) -> str:
+        return "".join(enc(row, 0))
+
+    return encode
+
+
+_encode_row = _row_encoder()
+
+
 def _json(row: dict) -> str:
     # plain rows (str, int, float, None, lists, dicts) are encoded as they are;
     # NaN/inf (ValueError) and numpy scalars or other objects (TypeError) are cleaned first
     try:
-        return _ENCODER.encode(row)
+        return _encode_row(row)
     except (ValueError, TypeError):
         return _ENCODER.encode(clean(row))
 

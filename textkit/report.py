@@ -269,19 +269,10 @@ def stream_items(stream: Any) -> list[Item]:
 
 
 def _phrase_rows(stream: Any, top: int) -> list[dict]:
-    """The rows of ``textkit phrases --top N`` from the merged stream: the code
-    :func:`textkit.phrases.phrases` runs after its pass, with its defaults."""
-    import numpy as np
+    """The rows of ``textkit phrases --top N`` from the merged stream (its defaults)."""
+    from .phrases import phrases_from_stream
 
-    from .phrases import _Corpus, _find, sort_rows
-
-    if stream is None or not stream.chunks:
-        return []
-    tok = np.concatenate([np.asarray(c, dtype=np.int32) for c in stream.chunks]).astype(np.int32, copy=False)
-    loaded = _Corpus.from_arrays(tok, np.frombuffer(stream.doc_lengths, dtype=np.int64), stream.dates, None)
-    rows = _find(loaded, stream.words, min_n=4, max_n=32, min_count=5, min_docs=3, absorb=0.9,
-                 mode="families", corpus_tokens=stream.tokens, with_groups=False, edge_ok=stream.edge_ok)
-    return sort_rows(rows, "docs")[:top]
+    return phrases_from_stream(stream)[:top]
 
 
 def _keyword_rows(dt: Any, stop: Analyzer, top: int) -> list[dict]:
@@ -299,9 +290,9 @@ def _keyword_rows(dt: Any, stop: Analyzer, top: int) -> list[dict]:
 
 def _score_rows(compiled: Any, key: dict, tokens: int, occ: Counter) -> list[dict]:
     """Category rows (``matches``, ``percent``) of summed entry counts, as ``textkit score`` makes them."""
-    from .score import _rows
+    from .score import category_rows
 
-    return _rows(compiled, key, tokens, occ, weights=False, wide=False, explain=0, names=[])
+    return category_rows(compiled, key, tokens, occ, weights=False, wide=False, explain=0, names=[])
 
 
 def _sentiment_key(reverse: bool) -> Callable[[dict], tuple]:
@@ -515,9 +506,9 @@ def build_report(
     from .lexicon import get_lexicon
     from .phrases import PhraseStreamTask
     from .score import ScoreTask, compile_lexicon
-    from .sentiment import SentimentTask, load_valence
+    from .sentiment import SentimentTask, load_valence, register_scorer
     from .trend import TrendTask, trend_rows
-    from .vader import GroupAccumulator, VaderScorer
+    from .vader import GroupAccumulator
 
     options = options or AnalyzerOptions()
     sections = parse_sections(list(sections))
@@ -544,15 +535,7 @@ def build_report(
         tasks["collocations"] = CollocationTask(2, 2)
     pairs: tuple[tuple[str, float], ...] = ()
     if "tone" in want:
-        overrides = load_valence(list(valence))
-        try:
-            scorer = VaderScorer(overrides)
-        except ValueError as exc:
-            raise UsageError(f"valence: {exc}") from None
-        pairs = tuple(sorted(scorer.overrides.items()))
-        from .sentiment import _SCORERS
-
-        _SCORERS.setdefault(pairs, scorer)
+        pairs = register_scorer(load_valence(list(valence)))
         lexicon = get_lexicon(TONE_LEXICON)
         tasks["sentiment"] = SentimentTask("aggregate", valence=pairs)
         tasks["score"] = ScoreTask(lexicon)

@@ -290,7 +290,7 @@ def _figures(compiled: CompiledLexicon, tokens: int, occ: Counter, weights: bool
     return out
 
 
-def _rows(compiled, key: dict, tokens: int, occ: Counter, *, weights, wide, explain, names) -> list[dict]:
+def category_rows(compiled, key: dict, tokens: int, occ: Counter, *, weights, wide, explain, names) -> list[dict]:
     figs = _figures(compiled, tokens, occ, weights, explain)
     if wide:
         row = dict(key)
@@ -353,7 +353,7 @@ def score(
         [
             row
             for group in sorted(groups)
-            for row in _rows(compiled, {"group": group}, groups[group][0], groups[group][1], **kw)
+            for row in category_rows(compiled, {"group": group}, groups[group][0], groups[group][1], **kw)
         ]
     )
 
@@ -362,4 +362,4 @@ def _stream_docs(corpus, options, task, compiled, kw, jobs, progress) -> Iterato
     for batch in stream(corpus, options, task, jobs=jobs, progress=progress):
         for header, tokens, occ in batch:
             key = header if kw["wide"] else {"id": header["id"]}
-            yield from _rows(compiled, key, tokens, occ, **kw)
+            yield from category_rows(compiled, key, tokens, occ, **kw)

@@ -109,6 +109,19 @@ def _scorer(valence: tuple[tuple[str, float], ...]) -> VaderScorer:
     return scorer
 
 
+def register_scorer(valence: dict[str, float] | None) -> tuple[tuple[str, float], ...]:
+    """Check ``valence`` overrides here (a :class:`UsageError` names a bad one, before
+    any worker starts), keep their scorer for this process and forked workers, and
+    return the overrides as the picklable key that :class:`SentimentTask` takes."""
+    try:
+        scorer = VaderScorer(valence)
+    except ValueError as exc:
+        raise UsageError(f"valence: {exc}") from None
+    pairs = tuple(sorted(scorer.overrides.items()))
+    _SCORERS.setdefault(pairs, scorer)
+    return pairs
+
+
 # -- explanations as integer sums ----------------------------------------------------------
 
 
@@ -365,12 +378,7 @@ def sentiment(
         raise UsageError("--explain-top must be 0 (all) or more")
     if top < 0:
         raise UsageError("--top must be 0 (all) or more")
-    try:
-        scorer = VaderScorer(valence)  # checks the overrides here, not in a worker
-    except ValueError as exc:
-        raise UsageError(f"valence: {exc}") from None
-    pairs = tuple(sorted(scorer.overrides.items()))
-    _SCORERS.setdefault(pairs, scorer)  # reused in-process and by forked workers
+    pairs = register_scorer(valence)
     task = SentimentTask(unit, by=by, explain=explain_top if explain else None, valence=pairs)
     options = options or AnalyzerOptions()
 
