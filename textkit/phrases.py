@@ -854,7 +854,7 @@ def phrases(
         raise ValueError(f"unknown sort key {sort!r}; choose one of {', '.join(SORT_KEYS)}")
     (stream,) = run(corpus, options, [PhraseStreamTask(by)], jobs=jobs, progress=progress)
     return phrases_from_stream(stream, min_n=min_n, max_n=max_n, min_count=min_count, min_docs=min_docs,
-                               absorb=absorb, mode=mode, with_groups=by is not None, sort=sort)
+                               absorb=absorb, mode=mode, with_groups=by is not None, sort=sort, release=True)
 
 
 def phrases_from_stream(
@@ -868,15 +868,18 @@ def phrases_from_stream(
     mode: str = "families",
     with_groups: bool = False,
     sort: str = "docs",
+    release: bool = False,
 ) -> list[dict[str, Any]]:
     """The rows of :func:`phrases` from the merged result of a :class:`PhraseStreamTask`
-    (for callers that run the task in a pass of their own, such as ``textkit report``)."""
+    (for callers that run the task in a pass of their own, such as ``textkit report``).
+    ``release``: drop the stream's chunks once copied (memory), leaving it unusable."""
     import numpy as np
 
     if stream is None or not stream.chunks:
         return []
     tok = np.concatenate([np.asarray(c, dtype=np.int32) for c in stream.chunks]).astype(np.int32, copy=False)
-    stream.chunks = []
+    if release:
+        stream.chunks = []
     loaded = _Corpus.from_arrays(tok, np.frombuffer(stream.doc_lengths, dtype=np.int64),
                                  stream.dates, stream.labels if with_groups else None)
     rows = _find(loaded, stream.words, min_n=min_n, max_n=max_n, min_count=min_count,
