@@ -312,6 +312,9 @@ def main() -> None:
         "machine": f"{platform.machine()}, {jobs_all} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
         f"Python {platform.python_version()}, {platform.platform()}",
     }
+    # byte-compile textkit first, as `pip install` does: with PYTHONDONTWRITEBYTECODE set (or
+    # sources edited since the last run) every textkit process would otherwise recompile them
+    subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "textkit")], check=False)
     commands = [c for c in COMMANDS if not args.only or any(c[0].startswith(o) for o in args.only)]
     results: list = []
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731

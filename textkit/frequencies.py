@@ -45,6 +45,7 @@ Dispersion (formulas in :mod:`textkit.measures.dispersion`, computed there)
 
 from __future__ import annotations
 
+import itertools
 from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -88,6 +89,14 @@ class FreqPartial:
     groups: list[str | None] = field(default_factory=list)
     labels: list[tuple] = field(default_factory=list)  # (id, title) per document, when asked for
     index: dict[str, int] | None = None
+
+
+class _Ids(dict):
+    """term → id; a new term gets the next id (ids in order of insertion)."""
+
+    def __missing__(self, key: str) -> int:
+        value = self[key] = len(self)
+        return value
 
 
 def _triples(ids: Any, ntok: Any, n_terms: int) -> tuple[Any, Any, Any]:
@@ -188,15 +197,13 @@ class FreqTask(Task):
         import numpy as np
 
         if left.index is None:
-            left.index = {t: i for i, t in enumerate(left.terms)}
+            left.index = _Ids((t, i) for i, t in enumerate(left.terms))
         index = left.index
         terms = left.terms
-        for t in [t for t in right.terms if t not in index]:
-            index[t] = len(terms)
-            terms.append(t)
-        mapping = np.empty(len(right.terms) + 1, dtype=np.int32)
-        mapping[:-1] = np.fromiter(map(index.__getitem__, right.terms), dtype=np.int32, count=len(right.terms))
-        mapping[-1] = -1  # id -1 (no term) stays -1
+        # one C-level pass: known terms map to their ids, new ones get the next ids
+        mapping = np.array([*map(index.__getitem__, right.terms), -1], dtype=np.int32)  # id -1 stays -1
+        if len(index) > len(terms):
+            terms.extend(itertools.islice(index, len(terms), None))
         offset = len(left.doc_tokens)
         left.tid.extend(mapping[t] for t in right.tid)
         left.doc.extend(d + np.int32(offset) for d in right.doc)
