@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """textkit's benchmark: every command against a plain baseline, timed in the same run.
 
-    python benchmarks/run.py            # onefold, tenfold (all cores) and headlines (about 20 minutes)
+    python benchmarks/run.py            # onefold, tenfold (all cores) and headlines (about 13 minutes; 20 with --dask)
     python benchmarks/run.py --quick    # the onefold corpus only
     python benchmarks/run.py --markdown results.md   # also write the tables as Markdown
 
