@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from textkit.cli import COMMANDS, cli
 
 from .conftest import ROOT, invoke
@@ -50,3 +52,47 @@ def test_readme_opens_with_install_and_test_commands():
     assert "pip install" in readme and "pytest" in readme
     assert "python3 -m pytest" in ci
     _ = Path, invoke
+
+
+def _examples():
+    """``$ textkit …`` examples in docs/ whose output is machine-readable (JSON, JSON
+    Lines, CSV) and comes from the bundled data alone, with the output printed below."""
+    import re
+
+    out = []
+    for page in sorted(DOCS.glob("*.md")):
+        for block in re.findall(r"```[a-z]*\n(.*?)```", page.read_text("utf-8"), re.S):
+            if not block.startswith("$ "):
+                continue
+            lines = block.split("\n")
+            i = 0
+            while lines[i].rstrip().endswith("\\"):
+                i += 1
+            command = "\n".join([lines[0][2:], *lines[1 : i + 1]])
+            expected = "\n".join(lines[i + 1 :])
+            if "textkit" not in command or not re.search(r"--format (json|jsonl|csv)\b", command):
+                continue
+            if any(s in command for s in ("../shared", "/tmp/", ">", "small.txt")):
+                continue  # needs data or files made elsewhere on the page
+            if re.search(r"^\s*(\.\.\.|…)|^(textkit: |note: )", expected, re.M):
+                continue  # elided, or shows what goes to stderr
+            out.append(pytest.param(command, expected, id=f"{page.stem}: {command[:60]}"))
+    return out
+
+
+@pytest.mark.parametrize("command, expected", _examples())
+def test_docs_examples_print_what_the_docs_show(command, expected, tmp_path):
+    """The machine-readable examples in docs/ are real: run again, they print the same bytes."""
+    import os
+    import subprocess
+    import sys
+
+    bindir = os.path.dirname(sys.executable)
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "textkit").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m textkit "$@"\n')
+    (shim / "textkit").chmod(0o755)
+    env = {**os.environ, "PATH": f"{shim}:{bindir}:{os.environ.get('PATH', '')}", "COLUMNS": "100"}
+    proc = subprocess.run(command, shell=True, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == expected
