@@ -136,6 +136,7 @@ def _chunked_corpus(tmp_path, monkeypatch):
     return f
 
 
+@pytest.mark.filterwarnings("ignore:Port .* is already in use")  # restarted workers' dashboards
 def test_worker_dying_mid_run_is_retried_and_result_is_complete(tmp_path, monkeypatch, fragile_cluster):
     """A worker process that dies while counting one partition is replaced; the
     partition runs again elsewhere and the result equals the local engine's."""
@@ -159,6 +160,7 @@ def test_worker_dying_mid_run_is_retried_and_result_is_complete(tmp_path, monkey
     assert n == 600
 
 
+@pytest.mark.filterwarnings("ignore:Port .* is already in use")
 def test_worker_dying_every_time_fails_cleanly(tmp_path, monkeypatch, fragile_cluster):
     """A partition that kills every worker it lands on ends the run with one clear
     error (no partial counts returned as if complete)."""
