@@ -99,9 +99,8 @@ class Columns:
     ``vocab`` lists token strings (distinct within the segment); ``ids``
     (``array('I')``) gives the token ids of the documents one after another;
     ``ntok`` and ``nsent`` (``array('q')``) each document's number of tokens and
-    sentences; ``docs`` the
-    documents and ``first`` the corpus index of the first one. The segments of
-    a batch are in corpus order; each has its own vocabulary.
+    sentences; ``docs`` the documents and ``first`` the corpus index of the first
+    one. The segments of a batch are in corpus order; each has its own vocabulary.
     """
 
     __slots__ = ("vocab", "ids", "ntok", "nsent", "docs", "first")
