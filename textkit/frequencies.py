@@ -382,20 +382,9 @@ def _measures(table: GroupTable, rows: Any) -> tuple[Any, Any, Any]:
     return np.round(dp[pick], ROUND), np.round(dp_norm[pick], ROUND), np.round(d[pick], ROUND)
 
 
-def _num(value: float) -> float | None:
-    """A Python float, or None for NaN (undefined)."""
-    value = float(value)
-    return None if value != value else value
-
-
 def _nums(values: Any) -> list[float | None]:
     """Python floats, None for NaN (undefined)."""
     return [None if v != v else v for v in values.tolist()]
-
-
-def _per_million(count: int, tokens: int) -> float:
-    """count × 10⁶ / tokens (one rounding); 0.0 for an empty corpus."""
-    return count * 1_000_000 / tokens if tokens else 0.0
 
 
 def frequency_rows(
@@ -538,17 +527,17 @@ def dispersion(
             where = {t: r for r, t in enumerate(names)}
             picked = [(t, where.get(t)) for t in wanted]
         rows = np.asarray([r for _, r in picked if r is not None], dtype=np.int64)
-        dp, dp_norm, d = _measures(table, rows)
-        values = iter(zip(dp.tolist(), dp_norm.tolist(), d.tolist(), strict=True))
+        dp, dp_norm, d = (_nums(x) for x in _measures(table, rows))
+        values = iter(zip(dp, dp_norm, d, strict=True))
         n_parts = int(np.count_nonzero(np.asarray(table.part_sizes) > 0))
         for term, r in picked:
-            a = b = c = float("nan")
+            a = b = c = None
             count = 0
             if r is not None:
                 a, b, c = next(values)
                 count = int(table.counts[r])
             row: dict = {"group": table.group} if by else {}
-            row.update(term=term, count=count, parts=n_parts, dp=_num(a), dp_norm=_num(b), juilland_d=_num(c))
+            row.update(term=term, count=count, parts=n_parts, dp=a, dp_norm=b, juilland_d=c)
             out.append(row)
     return out
 

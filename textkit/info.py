@@ -41,24 +41,12 @@ class InfoPartial:
 class InfoTask(Task):
     """Documents, sentences, tokens (the corpus size), listed types, characters, dates."""
 
-    def map(self, items: list[Item], analyzer: Analyzer) -> InfoPartial:
-        p = InfoPartial()
-        listed = analyzer.listed
-        for it in items:
-            p.documents += 1
-            p.sentences += it.tok.n_sentences
-            p.tokens += len(it.tok.tokens)
-            p.characters += len(it.doc.text)
-            p.types.update(t for t in set(it.tok.tokens) if listed(t))
-            d = it.doc.date
-            if d is not None:
-                if p.date_min is None or d < p.date_min:
-                    p.date_min = d
-                if p.date_max is None or d > p.date_max:
-                    p.date_max = d
-        return p
-
     columnar = True
+
+    def map(self, items: list[Item], analyzer: Analyzer) -> InfoPartial:
+        """The figures of tokenized items (the engine calls :meth:`map_columns`)."""
+        return self.map_columns([Columns.from_items(items)] if items else [], analyzer)
+
 
     def map_columns(self, segments: list[Columns], analyzer: Analyzer) -> InfoPartial:
         """The same figures from token ids: the types of a segment are its vocabulary
